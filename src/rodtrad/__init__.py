@@ -1,0 +1,1 @@
+"""Rödtråd: a management system for systematic quality work."""

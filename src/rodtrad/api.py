@@ -1,0 +1,80 @@
+"""The one NinjaAPI under /api/v1/: authentication, error shapes, and each app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Swagger
+from ninja.security import HttpBearer, SessionAuth
+
+from rodtrad.core.api import router as core_router
+from rodtrad.core.errors import IllegalTransition, StaleWrite
+from rodtrad.core.services.people import user_for_token
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``; an unknown or revoked token is simply not accepted."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Rödtråd API",
+    version="1",
+    description="Rödtråd's REST API. Authenticate with `Authorization: Bearer <token>` "
+    "(`rodtrad token USERNAME`) or the browser session with its CSRF token.",
+    auth=[BearerToken(), SessionAuth()],
+    docs=Swagger(),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/", core_router)
+
+
+def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": str(message), "type": "value_error"}
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    return [{"loc": ["body"], "msg": str(message), "type": "value_error"} for message in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _field_errors(exc)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(StaleWrite)
+def on_stale(request: HttpRequest, exc: StaleWrite) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc), "current_version": exc.current_version}, status=409
+    )
+
+
+@api.exception_handler(IllegalTransition)
+def on_illegal(request: HttpRequest, exc: IllegalTransition) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)

@@ -1,0 +1,411 @@
+"""REST API for units, people, roles, the audit log and notifications."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
+from rodtrad.core.schemas import ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
+from rodtrad.core.services import notifications as notes
+from rodtrad.core.services import org, people
+from rodtrad.core.services.common import field_error
+from rodtrad.core.tree import subtree
+
+router = Router(tags=["organisation"])
+ERRORS: dict[int, Any] = {400: FieldErrorsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: Unit.Kind
+    parent: int | None = Field(None, description="Id of the parent unit; null for the top.")
+    depth: int
+    manager: int | None = Field(None, alias="manager_id")
+    is_active: bool
+    external_id: str | None
+    version: int
+
+    @staticmethod
+    def resolve_parent(obj: Unit) -> int | None:
+        return getattr(obj, "parent_ref", None)
+
+
+class UnitIn(Schema):
+    code: text(40, 1)  # type: ignore[valid-type]
+    name: text(200, 1)  # type: ignore[valid-type]
+    kind: Unit.Kind = Unit.Kind.ENHET
+    parent: Id | None = None
+    manager: Id | None = None
+    external_id: text(100) | None = None  # type: ignore[valid-type]
+
+
+class UnitPatch(Schema):
+    version: Version
+    code: text(40, 1) | None = None  # type: ignore[valid-type]
+    name: text(200, 1) | None = None  # type: ignore[valid-type]
+    kind: Unit.Kind | None = None
+    parent: Id | None = None
+    manager: Id | None = None
+    is_active: bool | None = None
+    external_id: text(100) | None = None  # type: ignore[valid-type]
+
+
+class UnitFilter(Schema):
+    q: text(100) | None = Field(None, description="Part of the name or code.")  # type: ignore[valid-type]
+    parent: Id | None = None
+    kind: Unit.Kind | None = None
+    active: bool | None = None
+
+
+class TreeNode(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    is_active: bool
+    children: list["TreeNode"]
+
+
+TreeNode.model_rebuild()
+
+
+class MembershipOut(Schema):
+    id: int
+    user: int = Field(alias="user_id")
+    unit: UnitRef
+    role: Role
+
+
+class MembershipIn(Schema):
+    user: Id
+    unit: Id
+    role: Role
+
+
+class MembershipFilter(Schema):
+    user: Id | None = None
+    unit: Id | None = None
+    role: Role | None = None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+    email: str
+    title: str
+    home_unit: int | None = Field(None, alias="home_unit_id")
+    is_active: bool
+    version: int
+
+
+class UserIn(Schema):
+    username: text(150, 1)  # type: ignore[valid-type]
+    name: text(200) = ""  # type: ignore[valid-type]
+    email: text(254) = ""  # type: ignore[valid-type]
+    title: text(200) = ""  # type: ignore[valid-type]
+    home_unit: Id | None = None
+    password: text(128) | None = None  # type: ignore[valid-type]
+
+
+class UserPatch(Schema):
+    version: Version
+    name: text(200) | None = None  # type: ignore[valid-type]
+    email: text(254) | None = None  # type: ignore[valid-type]
+    title: text(200) | None = None  # type: ignore[valid-type]
+    home_unit: Id | None = None
+    is_active: bool | None = None
+    password: text(128) | None = None  # type: ignore[valid-type]
+
+
+class UserFilter(Schema):
+    q: text(100) | None = None  # type: ignore[valid-type]
+    unit: Id | None = Field(None, description="Users whose home unit is in this unit's subtree.")
+
+
+class MeOut(UserOut):
+    is_superuser: bool
+    memberships: list[MembershipOut]
+
+
+class AuditOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor: int | None = Field(None, alias="actor_id")
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    object_label: str
+    unit: int | None = Field(None, alias="unit_id")
+    changes: dict[str, Any]
+    hash: str
+    prev_hash: str
+
+
+class AuditFilter(Schema):
+    object_type: text(80) | None = Field(None, description="e.g. core.unit")  # type: ignore[valid-type]
+    object_id: text(64) | None = None  # type: ignore[valid-type]
+    actor: Id | None = None
+    unit: Id | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class ReadIn(Schema):
+    id: Id | None = Field(None, description="One notification; all unread when left out.")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _fk(model: type[Any], pk: int | None, field: str) -> Any:
+    """Resolve an id sent by the client, or a 400 naming the field."""
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise field_error(field, f"No {model._meta.verbose_name} with id {pk}.")
+    return obj
+
+
+# ---- units --------------------------------------------------------------
+
+
+@router.get("/units", response=list[UnitOut])
+@paginate(Pagination)
+def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+    qs = Unit.objects.visible_to(_user(request), "unit.view").with_parent().order_by("path")
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
+    if filters.parent is not None:
+        parent = get_object_or_404(Unit, pk=filters.parent)
+        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.active is not None:
+        qs = qs.filter(is_active=filters.active)
+    return qs
+
+
+def _unit_out(pk: int) -> Unit:
+    unit: Unit = Unit.objects.with_parent().get(pk=pk)
+    return unit
+
+
+@router.post("/units", response={201: UnitOut, **ERRORS})
+def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
+    unit = org.create_unit(
+        by=_user(request),
+        name=payload.name,
+        code=payload.code,
+        kind=payload.kind,
+        parent=_fk(Unit, payload.parent, "parent"),
+        manager=_fk(User, payload.manager, "manager"),
+        external_id=payload.external_id,
+    )
+    return 201, _unit_out(unit.pk)
+
+
+@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
+def get_unit(request: HttpRequest, unit_id: Id) -> Any:
+    return get_object_or_404(Unit.objects.visible_to(_user(request), "unit.view").with_parent(), pk=unit_id)
+
+
+@router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS})
+def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
+    get_object_or_404(Unit, pk=unit_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    if "parent" in changes:
+        if changes["parent"] is None:
+            raise field_error("parent", "A unit cannot be moved to the top of the tree.")
+        changes["parent"] = _fk(Unit, changes["parent"], "parent")
+    if "manager" in changes:
+        changes["manager"] = _fk(User, changes["manager"], "manager")
+    for required in ("code", "name", "kind", "is_active"):
+        if required in changes and changes[required] is None:
+            raise field_error(required, "This field may not be null.")
+    unit = org.update_unit(unit_id, by=_user(request), version=version, **changes)
+    return _unit_out(unit.pk)
+
+
+@router.delete("/units/{unit_id}", response={200: UnitOut, 204: None, **ERRORS})
+def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = None) -> Any:
+    """Delete an unused unit (204); a unit with records is deactivated instead (200)."""
+    get_object_or_404(Unit, pk=unit_id)
+    unit = org.delete_unit(unit_id, by=_user(request), version=version)
+    if unit is None:
+        return 204, None
+    return 200, _unit_out(unit.pk)
+
+
+@router.get("/units/{unit_id}/tree", response={200: TreeNode, **ERRORS})
+def unit_tree(
+    request: HttpRequest,
+    unit_id: Id,
+    depth: int | None = Query(None, ge=1, le=50),  # type: ignore[type-arg]
+) -> Any:
+    """The unit and its subtree as nested nodes, optionally limited to ``depth`` levels."""
+    unit = get_object_or_404(Unit.objects.visible_to(_user(request), "unit.view"), pk=unit_id)
+    return subtree(unit, depth)
+
+
+# ---- people ---------------------------------------------------------------
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> Any:
+    user = _user(request)
+    memberships = list(user.memberships.select_related("unit").order_by("unit__path", "role"))
+    return {**UserOut.from_orm(user).dict(), "is_superuser": user.is_superuser, "memberships": memberships}
+
+
+def _visible_users(user: User) -> Any:
+    return User.objects.visible_to(user, "user.view") | User.objects.filter(pk=user.pk)
+
+
+@router.get("/users", response=list[UserOut])
+@paginate(Pagination)
+def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
+    qs = _visible_users(_user(request)).order_by("username")
+    if filters.q:
+        qs = qs.filter(Q(username__icontains=filters.q) | Q(name__icontains=filters.q))
+    if filters.unit is not None:
+        unit = get_object_or_404(Unit, pk=filters.unit)
+        qs = qs.filter(home_unit__path__startswith=unit.path)
+    return qs
+
+
+@router.post("/users", response={201: UserOut, **ERRORS})
+def create_user(request: HttpRequest, payload: UserIn) -> Any:
+    user = people.create_user(
+        by=_user(request),
+        username=payload.username,
+        name=payload.name,
+        email=payload.email,
+        title=payload.title,
+        home_unit=_fk(Unit, payload.home_unit, "home_unit"),
+        password=payload.password,
+    )
+    return 201, user
+
+
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
+def get_user(request: HttpRequest, user_id: Id) -> Any:
+    return get_object_or_404(_visible_users(_user(request)), pk=user_id)
+
+
+@router.patch("/users/{user_id}", response={200: UserOut, **ERRORS})
+def update_user(request: HttpRequest, user_id: Id, payload: UserPatch) -> Any:
+    get_object_or_404(_visible_users(_user(request)), pk=user_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    if "home_unit" in changes:
+        changes["home_unit"] = _fk(Unit, changes["home_unit"], "home_unit")
+    for required in ("name", "email", "title", "is_active"):
+        if required in changes and changes[required] is None:
+            raise field_error(required, "This field may not be null.")
+    return people.update_user(user_id, by=_user(request), version=version, **changes)
+
+
+# ---- memberships ---------------------------------------------------------
+
+
+def _visible_memberships(user: User) -> Any:
+    return (
+        Membership.objects.visible_to(user, "membership.view") | Membership.objects.filter(user=user)
+    ).select_related("unit")
+
+
+@router.get("/memberships", response=list[MembershipOut])
+@paginate(Pagination)
+def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
+    qs = _visible_memberships(_user(request)).order_by("unit__path", "user_id", "role")
+    if filters.user is not None:
+        qs = qs.filter(user_id=filters.user)
+    if filters.unit is not None:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.role is not None:
+        qs = qs.filter(role=filters.role)
+    return qs
+
+
+@router.post("/memberships", response={201: MembershipOut, **ERRORS})
+def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
+    membership = people.grant_role(
+        by=_user(request),
+        user=_fk(User, payload.user, "user"),
+        unit=_fk(Unit, payload.unit, "unit"),
+        role=payload.role,
+    )
+    return 201, membership
+
+
+@router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
+def delete_membership(request: HttpRequest, membership_id: Id) -> Any:
+    get_object_or_404(_visible_memberships(_user(request)), pk=membership_id)
+    people.revoke_role(membership_id, by=_user(request))
+    return 204, None
+
+
+# ---- audit and notifications -----------------------------------------------
+
+
+def filter_audit(qs: Any, filters: AuditFilter) -> Any:
+    if filters.object_type:
+        qs = qs.filter(object_type=filters.object_type)
+    if filters.object_id:
+        qs = qs.filter(object_id=filters.object_id)
+    if filters.actor is not None:
+        qs = qs.filter(actor_id=filters.actor)
+    if filters.unit is not None:
+        unit = get_object_or_404(Unit, pk=filters.unit)
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if filters.since:
+        qs = qs.filter(at__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(at__lt=filters.until)
+    return qs
+
+
+@router.get("/audit", response=list[AuditOut], tags=["audit"])
+@paginate(Pagination)
+def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
+    """The audit log, newest first, limited to the units where the caller may read it."""
+    return filter_audit(AuditEntry.objects.visible_to(_user(request), "audit.view"), filters).order_by("-seq")
+
+
+@router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
+@paginate(Pagination)
+def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
+    qs = Notification.objects.filter(user=_user(request))
+    return qs.filter(read_at__isnull=True) if unread else qs
+
+
+@router.post("/notifications/read", response={200: dict[str, int]}, tags=["notifications"])
+def read_notifications(request: HttpRequest, payload: ReadIn) -> Any:
+    return {"marked": notes.mark_read(_user(request), payload.id)}

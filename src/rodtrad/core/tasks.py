@@ -1,0 +1,86 @@
+"""Background tasks (Django's tasks API, database backend) and the daily jobs.
+
+Later modules add their own daily jobs with :func:`daily`; ``rodtrad worker``
+claims each job once per day in :class:`DailyJobRun`, so several workers never
+run the same job twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from rodtrad.core.models import DailyJobRun, Notification
+
+log = logging.getLogger(__name__)
+
+DAILY_JOBS: dict[str, Any] = {}
+
+
+def daily(func: Any) -> Any:
+    """Register a task to be enqueued once a day by the workers."""
+    DAILY_JOBS[func.name] = func
+    return func
+
+
+@task()
+def email_notification(notification_id: int) -> bool:
+    """Send the e-mail copy of a notification, once."""
+    note = (
+        Notification.objects.select_related("user")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if note is None or not note.user.email:
+        return False
+    link = f"{settings.RODTRAD_BASE_URL}{note.url}" if note.url else ""
+    send_mail(note.title, "\n\n".join(p for p in (note.body, link) if p), None, [note.user.email])
+    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    return True
+
+
+@daily
+@task()
+def clear_expired_sessions() -> int:
+    """Remove expired sign-in sessions."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+def claim_daily_jobs(worker_id: str, today: dt.date | None = None) -> list[str]:
+    """Enqueue each daily job not yet claimed today; returns the names this worker claimed."""
+    day = today or timezone.localdate()
+    claimed = []
+    for name, job in DAILY_JOBS.items():
+        try:
+            with transaction.atomic():
+                DailyJobRun.objects.create(name=name, day=day, claimed_by=worker_id)
+                job.enqueue()
+        except IntegrityError:
+            continue
+        claimed.append(name)
+        log.info("daily job %s claimed by %s", name, worker_id)
+    return claimed
+
+
+def import_all_tasks() -> None:
+    """Import every app's ``tasks`` module so that all daily jobs are registered."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        if app.name.startswith("rodtrad."):
+            try:
+                import_module(f"{app.name}.tasks")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app.name}.tasks":
+                    raise
