@@ -140,6 +140,10 @@ class MeOut(UserOut):
     is_superuser: bool
     memberships: list[MembershipOut]
 
+    @staticmethod
+    def resolve_memberships(obj: User) -> list[Membership]:
+        return list(obj.memberships.select_related("unit").order_by("unit__path", "role"))
+
 
 class AuditOut(Schema):
     seq: int
@@ -279,9 +283,7 @@ def unit_tree(
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> Any:
-    user = _user(request)
-    memberships = list(user.memberships.select_related("unit").order_by("unit__path", "role"))
-    return {**UserOut.from_orm(user).dict(), "is_superuser": user.is_superuser, "memberships": memberships}
+    return _user(request)
 
 
 def _visible_users(user: User) -> Any:
