@@ -196,6 +196,45 @@ def _fk(model: type[Any], pk: int | None, field: str) -> Any:
     return obj
 
 
+# ---- organisation ---------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    name: str
+    vision: str
+    motto: str
+    unit_kind_labels: dict[str, str]
+    version: int
+
+
+class OrganisationPatch(Schema):
+    version: Version
+    name: text(200, 1) | None = None  # type: ignore[valid-type]
+    vision: text(5000) | None = None  # type: ignore[valid-type]
+    motto: text(300) | None = None  # type: ignore[valid-type]
+    unit_kind_labels: dict[Unit.Kind, text(60, 1)] | None = Field(  # type: ignore[valid-type]
+        None, description='Own names for the unit kinds, e.g. {"centrum": "Klinik"}.'
+    )
+
+
+@router.get("/organisation", response=OrganisationOut, tags=["organisation"])
+def get_organisation(request: HttpRequest) -> Any:
+    return org.get_organisation()
+
+
+@router.patch("/organisation", response={200: OrganisationOut, **ERRORS}, tags=["organisation"])
+def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any:
+    """Rename the organisation, set its vision and motto, or name the unit kinds (admins of the top unit)."""
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    for required, value in list(changes.items()):
+        if value is None:
+            raise field_error(required, "This field may not be null.")
+    if "unit_kind_labels" in changes:
+        changes["unit_kind_labels"] = {str(k): v for k, v in changes["unit_kind_labels"].items()}
+    return org.update_organisation(by=_user(request), version=version, **changes)
+
+
 # ---- units --------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ def update_organisation(*, by: Actor, version: int | None = None, **changes: Any
     ):
         raise access.PermissionDenied("organisation.change")
     existing = Organisation.objects.order_by("pk").first()
-    org = lock(Organisation, existing.pk, version) if existing else Organisation()
+    org = lock(Organisation, existing.pk, version) if existing else get_organisation()
     before = audit.snapshot(org, ORGANISATION_FIELDS)
     for key, value in changes.items():
         if key not in ORGANISATION_FIELDS:

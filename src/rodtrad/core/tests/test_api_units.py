@@ -82,3 +82,17 @@ def test_anonymous_and_bad_token_get_401(orgtree, api_as):
     response = api_as(None).get("/units", headers={"Authorization": "Bearer nonsense"})
     assert response.status_code == 401
     assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_region_admin_names_the_unit_kinds(orgtree, region_admin, admin_a, api_as):
+    from rodtrad.core.models import Organisation
+    from rodtrad.core.services.org import get_organisation
+
+    version = get_organisation().version
+    body = {"version": version, "unit_kind_labels": {"centrum": "Klinik"}}
+    assert api_as(admin_a).patch("/organisation", body).status_code == 403
+    response = api_as(region_admin).patch("/organisation", body)
+    assert response.status_code == 200, response.content
+    assert Organisation.objects.get().kind_label("centrum") == "Klinik"
+    assert api_as(admin_a).get("/organisation").json()["unit_kind_labels"] == {"centrum": "Klinik"}
+    assert api_as(region_admin).patch("/organisation", body).status_code == 409
