@@ -41,8 +41,7 @@ def update_organisation(*, by: Actor, version: int | None = None, **changes: Any
         setattr(org, key, value)
     if not org.name:
         raise field_error("name", _("The organisation needs a name."))
-    if existing is not None:
-        org.version += 1
+    org.version += 1  # also on creation: the unsaved default was shown as version 1
     org.save()
     after = audit.snapshot(org, ORGANISATION_FIELDS)
     action = AuditAction.UPDATE if existing else AuditAction.CREATE
