@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make bench: generate a region-scale organisation in a fresh var/bench/, serve it with the
+# production server and measure it (rodtrad bench). Exits non-zero when a target is missed.
+#
+# Tunables: BENCH_UNITS, BENCH_USERS, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint).
+# The targets are for SQLite, so DATABASE_URL is ignored here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RT=.venv/bin/rodtrad
+UNITS=${BENCH_UNITS:-2000}
+USERS=${BENCH_USERS:-15000}
+SEED=${BENCH_SEED:-1}
+
+unset DATABASE_URL
+export RODTRAD_DATA_DIR=$PWD/var/bench
+export RODTRAD_TESTING=0
+rm -rf "$RODTRAD_DATA_DIR"
+mkdir -p "$RODTRAD_DATA_DIR"
+
+$RT migrate --verbosity 0
+start=$(date +%s.%N)
+$RT generate --units "$UNITS" --users "$USERS" --seed "$SEED"
+end=$(date +%s.%N)
+seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+echo "bench: generation took ${seconds} s"
+
+$RT bench --out var/bench/results.json --generation-seconds "$seconds" --requests "${BENCH_REQUESTS:-300}"

@@ -1,0 +1,278 @@
+"""The benchmark behind ``make bench``: latency under concurrent clients, and queries per request.
+
+Latency is measured over HTTP against the production server (``rodtrad serve``,
+started here unless a URL is given), with one keep-alive connection per client
+thread from the standard library, so the client adds little CPU of its own on a
+small machine. Queries are counted in-process with Django's test client, since
+the server's own connections cannot be observed from outside.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from rodtrad.core.access import SYSTEM
+from rodtrad.core.models import Membership, Role, Unit, User
+from rodtrad.core.services import people
+
+#: The issue's targets for p95 on SQLite and two cores.
+TREE_TARGET_MS = 100.0
+HOME_TARGET_MS = 50.0
+GENERATE_TARGET_MS = 60_000.0
+
+
+class BenchError(Exception):
+    """The benchmark could not run: no generated data, a failing request, a server that did not start."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    persona: Literal["manager", "quality"]
+    auth: Literal["token", "session"]
+    target_p95_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    p50_ms: float | None
+    p95_ms: float | None
+    target_p95_ms: float | None
+    queries: int | None
+
+    @property
+    def missed(self) -> bool:
+        return self.target_p95_ms is not None and (self.p95_ms is None or self.p95_ms > self.target_p95_ms)
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A generated person and the headers that sign them in, by token (API) or session (pages)."""
+
+    user: User
+    unit: Unit
+    headers: dict[str, dict[str, str]]
+
+
+def _persona(role: Role) -> Persona:
+    """The holder of ``role`` on the first förvaltning: a few memberships, a whole branch in view."""
+    membership = (
+        Membership.objects.filter(role=role, unit__depth=2)
+        .select_related("user", "unit")
+        .order_by("unit__path", "user_id")
+        .first()
+    )
+    if membership is None:
+        raise BenchError(f"No {role} on a förvaltning: run `rodtrad generate` first.")
+    client = Client()
+    client.force_login(membership.user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    token = people.issue_token(membership.user, by=SYSTEM)
+    return Persona(
+        membership.user,
+        membership.unit,
+        {"session": {"Cookie": cookie}, "token": {"Authorization": f"Bearer {token}"}},
+    )
+
+
+def _exists(path: str) -> bool:
+    """Pages another part of the product may not have yet are measured once they exist."""
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
+    units = Unit.objects.count()
+    candidates = [
+        Endpoint(
+            f"API unit tree ({units} units)",
+            f"/api/v1/units/{root.pk}/tree",
+            "manager",
+            "token",
+            TREE_TARGET_MS,
+        ),
+        Endpoint("Min sida /", "/", "manager", "session", HOME_TARGET_MS),
+        Endpoint("API units ?limit=50", "/api/v1/units?limit=50", "manager", "token"),
+        Endpoint("API me", "/api/v1/me", "manager", "token"),
+        Endpoint("API users ?limit=50 (manager)", "/api/v1/users?limit=50", "manager", "token"),
+        Endpoint("API audit ?limit=50 (quality)", "/api/v1/audit?limit=50", "quality", "token"),
+        Endpoint("Unit page", f"/units/{unit.pk}/", "manager", "session"),
+        Endpoint("Tree page /units/", "/units/", "manager", "session"),
+    ]
+    return [e for e in candidates if _exists(e.path)]
+
+
+def count_queries(endpoint: Endpoint, persona: Persona) -> int:
+    """Queries for one request once per-process caches are warm."""
+    client = Client(headers=persona.headers[endpoint.auth])
+    for attempt in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(endpoint.path)
+        if response.status_code != 200:
+            raise BenchError(f"{endpoint.path} answered {response.status_code} in-process")
+        if attempt:
+            return len(queries.captured_queries)
+    raise AssertionError("unreachable")
+
+
+def _load(base_url: str, path: str, headers: dict[str, str], total: int, clients: int) -> list[float]:
+    """``total`` GETs spread over ``clients`` threads; the latency of each in milliseconds."""
+    url = urlsplit(base_url)
+    target = url.path.rstrip("/") + path
+
+    def client(count: int) -> list[float]:
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=60)
+        times: list[float] = []
+        try:
+            for _request in range(count):
+                start = time.perf_counter()
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                times.append((time.perf_counter() - start) * 1000)
+                if response.status != 200:
+                    raise BenchError(f"{path} answered {response.status}")
+        finally:
+            conn.close()
+        return times
+
+    shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
+    with ThreadPoolExecutor(clients) as pool:
+        return [t for times in pool.map(client, shares) for t in times]
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    """p50 and p95, in milliseconds rounded to a tenth."""
+    if len(times) == 1:
+        return round(times[0], 1), round(times[0], 1)
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return round(cuts[49], 1), round(cuts[94], 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    parts = urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"The server exited with {server.returncode}; see logs/bench-server.log.")
+        try:
+            conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=2)
+            conn.request("GET", "/login/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"The server did not answer within {timeout:.0f} s.")
+
+
+@contextmanager
+def served(workers: int) -> Iterator[str]:
+    """``rodtrad serve`` on a free port over this data directory, stopped afterwards."""
+    port = _free_port()
+    env = {**os.environ, "RODTRAD_DATA_DIR": str(settings.DATA_DIR)}
+    argv = [sys.executable, "-m", "rodtrad", "serve", "--port", str(port), "--workers", str(workers)]
+    with open(settings.DATA_DIR / "logs" / "bench-server.log", "ab") as log:
+        server = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_up(url, server)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def run(
+    *,
+    url: str | None,
+    requests: int = 300,
+    warmup: int = 30,
+    clients: int = 4,
+    workers: int = 2,
+    generation_seconds: float | None = None,
+) -> list[Result]:
+    """Measure every endpoint; the generation time, when given, comes first."""
+    root = Unit.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        raise BenchError("No organisation: run `rodtrad generate` first.")
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages render with the manifest
+    personas = {"manager": _persona(Role.MANAGER), "quality": _persona(Role.QUALITY)}
+    todo = endpoints(root, personas["manager"].unit)
+    queries = {e.name: count_queries(e, personas[e.persona]) for e in todo}
+    connection.close()  # the server's workers have the database to themselves from here
+    results: list[Result] = []
+    if generation_seconds is not None:
+        ms = round(generation_seconds * 1000, 1)
+        name = f"generate {root.get_descendant_count() + 1} units, {User.objects.count()} users"
+        results.append(Result(name, ms, ms, GENERATE_TARGET_MS, None))
+    with served(workers) if url is None else _given(url) as base:
+        for endpoint in todo:
+            headers = personas[endpoint.persona].headers[endpoint.auth]
+            _load(base, endpoint.path, headers, warmup, clients)
+            p50, p95 = percentiles(_load(base, endpoint.path, headers, requests, clients))
+            results.append(Result(endpoint.name, p50, p95, endpoint.target_p95_ms, queries[endpoint.name]))
+    return results
+
+
+@contextmanager
+def _given(url: str) -> Iterator[str]:
+    yield url
+
+
+def write(results: list[Result], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False) + "\n")
+
+
+def table(results: list[Result]) -> str:
+    def ms(value: float | None) -> str:
+        return "" if value is None else f"{value:.1f}"
+
+    width = max(len(r.name) for r in results)
+    lines = [f"{'endpoint':<{width}}  {'p50 ms':>9}  {'p95 ms':>9}  {'target':>9}  {'queries':>7}  ok"]
+    for r in results:
+        queries = "" if r.queries is None else str(r.queries)
+        verdict = "MISSED" if r.missed else ("yes" if r.target_p95_ms is not None else "")
+        lines.append(
+            f"{r.name:<{width}}  {ms(r.p50_ms):>9}  {ms(r.p95_ms):>9}  {ms(r.target_p95_ms):>9}"
+            f"  {queries:>7}  {verdict}"
+        )
+    return "\n".join(lines)

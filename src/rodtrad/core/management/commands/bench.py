@@ -1,0 +1,48 @@
+"""``rodtrad bench [--out FILE]``: latency percentiles and queries per request (see ``make bench``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rodtrad.core import bench
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure p50/p95 latency with concurrent clients and queries per request, print a table and "
+        "write JSON. Without --url it serves the current data directory itself. Exits non-zero when "
+        "a target is missed."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--out", type=Path, default=Path("var/bench/results.json"))
+        parser.add_argument("--url", help="A running server; by default `rodtrad serve` is started.")
+        parser.add_argument("--requests", type=int, default=300, help="Measured requests per endpoint.")
+        parser.add_argument("--warmup", type=int, default=30, help="Unmeasured requests per endpoint first.")
+        parser.add_argument("--clients", type=int, default=4, help="Concurrent clients.")
+        parser.add_argument("--workers", type=int, default=2, help="Server processes when started here.")
+        parser.add_argument(
+            "--generation-seconds", type=float, help="How long `rodtrad generate` took, to report with it."
+        )
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        try:
+            results = bench.run(
+                url=o["url"],
+                requests=o["requests"],
+                warmup=o["warmup"],
+                clients=o["clients"],
+                workers=o["workers"],
+                generation_seconds=o["generation_seconds"],
+            )
+        except bench.BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        bench.write(results, o["out"])
+        self.stdout.write(bench.table(results))
+        self.stdout.write(f"Results written to {o['out']}.")
+        missed = [r.name for r in results if r.missed]
+        if missed:
+            raise CommandError("Missed targets: " + "; ".join(missed))
