@@ -34,6 +34,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "user.change": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.QUALITY}),
     "organisation.change": frozenset({Role.ADMIN}),
+    "document.edit": frozenset({Role.EDITOR, Role.QUALITY}),
+    "document.view_draft": frozenset({Role.EDITOR, Role.QUALITY, Role.APPROVER}),
+    "document.approve": frozenset({Role.APPROVER}),
+    "document.publish": frozenset({Role.EDITOR, Role.QUALITY}),
+    "document.withdraw": frozenset({Role.QUALITY, Role.APPROVER}),
+    "document.reads": frozenset({Role.QUALITY, Role.MANAGER}),
 }
 
 #: Actions open to every signed-in person: the organisation tree itself is not secret.

@@ -241,6 +241,14 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", _("Role revoked")
     TOKEN = "token", _("Token created")
     GENERATE = "generate", _("Generated")
+    READ = "read", _("Read")
+    SUBMIT = "submit", _("Submitted")
+    REVIEW = "review", _("Reviewed")
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Sent back")
+    PUBLISH = "publish", _("Published")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    CONFIRM = "confirm", _("Reading confirmed")
 
 
 class AuditEntryQuerySet(ScopedQuerySet):
