@@ -241,7 +241,7 @@ def run(
     results: list[Result] = []
     if generation_seconds is not None:
         ms = round(generation_seconds * 1000, 1)
-        name = f"generate {root.get_descendant_count() + 1} units, {User.objects.count()} users"
+        name = f"generate {Unit.objects.count()} units, {User.objects.count()} users"
         results.append(Result(name, ms, ms, GENERATE_TARGET_MS, None))
     with served(workers) if url is None else _given(url) as base:
         for endpoint in todo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **o: Any) -> None:
+        load = os.getloadavg()[0]
+        if load > 1.0:
+            self.stderr.write(f"The machine is busy (load {load:.1f}): the latencies will be higher.")
         try:
             results = bench.run(
                 url=o["url"],
