@@ -24,7 +24,7 @@ src/rodtrad/static/vendor/.built: package.json package-lock.json scripts/vendor.
 	touch $@
 
 src/rodtrad/locale/%/LC_MESSAGES/django.mo: src/rodtrad/locale/%/LC_MESSAGES/django.po $(VENV)/.synced
-	cd src/rodtrad && ../../$(RT) compilemessages --verbosity 0
+	cd src/rodtrad && RODTRAD_DATA_DIR=$(CURDIR)/var ../../$(RT) compilemessages --verbosity 0
 
 setup: $(VENV)/.synced src/rodtrad/static/vendor/.built src/rodtrad/locale/sv/LC_MESSAGES/django.mo
 
@@ -58,7 +58,7 @@ bench: setup
 	bash scripts/bench.sh
 
 messages: setup
-	cd src/rodtrad && ../../$(RT) makemessages --locale sv --locale en --ignore 'static/*' --no-obsolete
+	cd src/rodtrad && RODTRAD_DATA_DIR=$(CURDIR)/var ../../$(RT) makemessages --locale sv --locale en --ignore 'static/*' --no-obsolete
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules src/rodtrad/static/vendor var/test
