@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 from rodtrad.core.api import router as core_router
 from rodtrad.core.errors import IllegalTransition, StaleWrite
 from rodtrad.core.services.people import user_for_token
+from rodtrad.documents.api import router as documents_router
 
 
 class BearerToken(HttpBearer):
@@ -35,6 +36,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/", documents_router)
 
 
 def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rodtrad.core",
+    "rodtrad.documents",
 ]
 
 MIDDLEWARE = [
@@ -210,3 +211,5 @@ LOGGING = {
 }
 
 RODTRAD_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+#: Uploaded document files above this size are refused with 413.
+RODTRAD_DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)

@@ -1,0 +1,466 @@
+"""REST API for documents: metadata, versions, the workflow and read receipts."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+
+from rodtrad.core.models import Role, Unit, User
+from rodtrad.core.schemas import ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
+from rodtrad.core.services.common import field_error
+from rodtrad.documents import services
+from rodtrad.documents.models import Document, DocumentType, DocumentVersion
+
+router = Router(tags=["documents"])
+ERRORS: dict[int, Any] = {400: FieldErrorsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class TypeOut(Schema):
+    id: int
+    kind: DocumentType.Kind
+    name: str
+    review_months: int
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class Classification(Schema):
+    k: int = Field(1, ge=0, le=4, description="Konfidentialitet, 0–4.")
+    r: int = Field(1, ge=0, le=4, description="Riktighet, 0–4.")
+    t: int = Field(1, ge=0, le=4, description="Tillgänglighet, 0–4.")
+    s: int = Field(1, ge=0, le=4, description="Spårbarhet, 0–4.")
+    scheme: text(60, 1) = "KLASSA"  # type: ignore[valid-type]
+
+
+class Reference(Schema):
+    source: text(100, 1) = Field(..., description="e.g. ISO 9001 or SOSFS 2011:9")  # type: ignore[valid-type]
+    clause: text(50) = Field("", description="e.g. 5.2; empty when the whole source is meant")  # type: ignore[valid-type]
+
+
+class DocumentListOut(Schema):
+    id: int
+    number: str
+    title: str
+    type: TypeOut
+    unit: UnitRef | None
+    status: Document.Status
+    classification_k: int
+    valid_from: dt.date | None
+    review_by: dt.date | None
+    owner: int | None = Field(None, alias="owner_id")
+    version: int
+
+
+class DocumentOut(DocumentListOut):
+    author: int | None = Field(None, alias="author_id")
+    author_body: str
+    approver: int | None = Field(None, alias="approver_id")
+    approver_body: str
+    contact: int | None = Field(None, alias="contact_id")
+    classification: Classification
+    references: list[Reference]
+    keywords: list[str]
+    readers: list[int] = Field(description="Named readers (needed for K 4).")
+    published_version: int | None = Field(None, description="Number of the version readers see.")
+    read_version: int | None = Field(None, description="Readers confirm this version or a later one.")
+    withdrawn_reason: str
+
+    @staticmethod
+    def resolve_classification(obj: Document) -> dict[str, Any]:
+        return {
+            "k": obj.classification_k,
+            "r": obj.classification_r,
+            "t": obj.classification_t,
+            "s": obj.classification_s,
+            "scheme": obj.classification_scheme,
+        }
+
+    @staticmethod
+    def resolve_references(obj: Document) -> list[dict[str, str]]:
+        return [{"source": r.source, "clause": r.clause} for r in obj.references.all()]
+
+    @staticmethod
+    def resolve_readers(obj: Document) -> list[int]:
+        return [r.user_id for r in obj.readers.all()]
+
+    @staticmethod
+    def resolve_published_version(obj: Document) -> int | None:
+        return obj.published_version.number if obj.published_version else None
+
+    @staticmethod
+    def resolve_read_version(obj: Document) -> int | None:
+        return obj.read_version.number if obj.read_version else None
+
+
+class DocumentIn(Schema):
+    title: text(300, 1)  # type: ignore[valid-type]
+    type: Id
+    unit: Id | None = Field(None, description="Scope; null for the whole organisation.")
+    content: text(2_000_000) = Field("", description="Markdown of the first draft.")  # type: ignore[valid-type]
+    author: Id | None = None
+    author_body: text(200) = Field("", description="A body as author, e.g. Landstinget i Kalmar län.")  # type: ignore[valid-type]
+    approver: Id | None = None
+    approver_body: text(200) = Field("", description="A body as approver, e.g. Landstingsfullmäktige.")  # type: ignore[valid-type]
+    owner: Id | None = Field(None, description="Defaults to the caller.")
+    contact: Id | None = None
+    valid_from: dt.date | None = None
+    review_by: dt.date | None = Field(None, description="Defaults from the type's review interval.")
+    classification: Classification = Field(default_factory=lambda: Classification())  # type: ignore[call-arg]
+    references: list[Reference] = Field(default_factory=list, max_length=100)
+    keywords: list[text(60, 1)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    readers: list[Id] = Field(default_factory=list, max_length=500)
+
+
+class DocumentPatch(Schema):
+    version: Version
+    title: text(300, 1) | None = None  # type: ignore[valid-type]
+    type: Id | None = None
+    unit: Id | None = None
+    author: Id | None = None
+    author_body: text(200) | None = None  # type: ignore[valid-type]
+    approver: Id | None = None
+    approver_body: text(200) | None = None  # type: ignore[valid-type]
+    owner: Id | None = None
+    contact: Id | None = None
+    valid_from: dt.date | None = None
+    review_by: dt.date | None = None
+    classification: Classification | None = None
+    references: list[Reference] | None = Field(None, max_length=100)
+    keywords: list[text(60, 1)] | None = Field(None, max_length=50)  # type: ignore[valid-type]
+    readers: list[Id] | None = Field(None, max_length=500)
+
+
+class DocumentFilter(Schema):
+    type: Id | None = None
+    unit: Id | None = Field(None, description="Documents scoped to this unit's subtree.")
+    status: Document.Status | None = None
+    classification: int | None = Field(None, ge=0, le=4, description="The K level.")
+    due_for_review: bool | None = Field(None, description="Published, review due within 30 days or overdue.")
+
+
+class VersionSummary(Schema):
+    number: int
+    state: DocumentVersion.State
+    change_note: str
+    substantial: bool
+    author: int | None = Field(None, alias="author_id")
+    created_at: dt.datetime
+    file_name: str
+    file_size: int
+    decided_by: int | None = Field(None, alias="decided_by_id")
+    decided_at: dt.datetime | None
+    decision_comment: str
+    published_at: dt.datetime | None
+
+
+class VersionOut(VersionSummary):
+    content: str
+    html: str = Field(description="The Markdown rendered and sanitised.")
+    file_url: str | None
+    diff: str | None = Field(None, description="Unified diff from `compare_to` to this version.")
+
+    @staticmethod
+    def resolve_file_url(obj: DocumentVersion) -> str | None:
+        return obj.file.url if obj.file else None
+
+
+class VersionForm(Schema):
+    version: Version
+    content: text(2_000_000) | None = Field(None, description="Markdown.")  # type: ignore[valid-type]
+    change_note: text(2000) | None = None  # type: ignore[valid-type]
+    substantial: bool | None = Field(None, description="Readers are asked to confirm again.")
+
+
+class SubmitIn(Schema):
+    version: Version
+    reviewers: list[Id] = Field(
+        default_factory=list, max_length=50, description="None: straight to approval."
+    )
+
+
+class ReviewIn(Schema):
+    comment: text(5000) = ""  # type: ignore[valid-type]
+    done: bool = False
+
+
+class ReviewOut(Schema):
+    reviewer: int = Field(alias="reviewer_id")
+    comment: str
+    done_at: dt.datetime | None
+
+
+class ApproveIn(Schema):
+    version: Version
+    approve: bool = Field(True, description="false sends the version back to draft.")
+    comment: text(5000) = ""  # type: ignore[valid-type]
+
+
+class PublishIn(Schema):
+    version: Version
+    read_units: list[Id] | None = Field(
+        None, max_length=200, description="Units (with subtrees) whose members must read it."
+    )
+    read_roles: list[Role] = Field(default_factory=list, description="Only these roles; empty: every role.")
+
+
+class WithdrawIn(Schema):
+    version: Version
+    reason: text(2000, 1)  # type: ignore[valid-type]
+
+
+class ReceiptOut(Schema):
+    version: int
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.version.number)
+
+
+class UnitProgressOut(Schema):
+    unit: UnitRef
+    read: int
+    total: int
+
+
+class ProgressOut(Schema):
+    version: int | None = Field(description="The version people are asked to confirm.")
+    read: int
+    total: int
+    units: list[UnitProgressOut]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _fk(model: type[Any], pk: int | None, field: str) -> Any:
+    """Resolve an id sent by the client, or a 400 naming the field."""
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise field_error(field, _("No such %(model)s.") % {"model": model._meta.verbose_name})
+    return obj
+
+
+def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
+    found = list(model.objects.filter(pk__in=pks))
+    if len(found) != len(set(pks)):
+        raise field_error(field, _("No such %(model)s.") % {"model": model._meta.verbose_name})
+    return found
+
+
+def _visible(request: HttpRequest, document_id: int) -> Document:
+    """The document if the caller may see it (else 404), without logging a read."""
+    return get_object_or_404(Document.objects.visible_to(_user(request)), pk=document_id)
+
+
+def _detail(document_id: int, request: HttpRequest) -> Document:
+    return services.open_document(document_id, by=_user(request))
+
+
+def _metadata(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema fields to service keyword arguments."""
+    values: dict[str, Any] = {}
+    for key in ("title", "author_body", "approver_body", "valid_from", "review_by", "keywords"):
+        if key in data:
+            values[key] = data[key]
+    for key, model in (("author", User), ("approver", User), ("owner", User), ("contact", User)):
+        if key in data:
+            values[key] = _fk(model, data[key], key)
+    if "type" in data:
+        values["type"] = _fk(DocumentType, data["type"], "type")
+    if "unit" in data:
+        values["unit"] = _fk(Unit, data["unit"], "unit")
+    if data.get("classification") is not None:
+        c = data["classification"]
+        values.update(
+            classification_k=c["k"],
+            classification_r=c["r"],
+            classification_t=c["t"],
+            classification_s=c["s"],
+            classification_scheme=c["scheme"],
+        )
+    if data.get("references") is not None:
+        values["references"] = [(r["source"], r["clause"]) for r in data["references"]]
+    if data.get("readers") is not None:
+        values["readers"] = _fks(User, data["readers"], "readers")
+    return values
+
+
+@router.get("/documents", response={200: list[DocumentListOut], 401: ErrorOut, 404: ErrorOut})
+@paginate(Pagination)
+def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> Any:
+    """Documents the caller may see; invisible ones are never listed or counted."""
+    qs = Document.objects.visible_to(_user(request)).select_related("type", "unit").order_by("number")
+    if filters.type is not None:
+        qs = qs.filter(type_id=filters.type)
+    if filters.unit is not None:
+        qs = qs.in_subtree(get_object_or_404(Unit, pk=filters.unit))
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    if filters.classification is not None:
+        qs = qs.filter(classification_k=filters.classification)
+    if filters.due_for_review is not None:
+        due = Document.objects.due_for_review(timezone.localdate()).values("pk")
+        qs = qs.filter(pk__in=due) if filters.due_for_review else qs.exclude(pk__in=due)
+    return qs
+
+
+@router.post("/documents", response={201: DocumentOut, **ERRORS})
+def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
+    data = payload.dict()
+    values = _metadata(data)
+    doc = services.create_document(by=_user(request), content=data["content"], **values)
+    return 201, _detail(doc.pk, request)
+
+
+@router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
+def get_document(request: HttpRequest, document_id: Id) -> Any:
+    """The document's metadata; reading a K 3 or K 4 document is logged."""
+    return _detail(document_id, request)
+
+
+@router.patch("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
+def update_document(request: HttpRequest, document_id: Id, payload: DocumentPatch) -> Any:
+    _visible(request, document_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    for required in ("title", "type"):
+        if required in data and data[required] is None:
+            raise field_error(required, _("This field may not be null."))
+    services.update_document(document_id, by=_user(request), version=version, **_metadata(data))
+    return _detail(document_id, request)
+
+
+@router.get("/documents/{document_id}/versions", response={200: list[VersionSummary], **ERRORS})
+def list_versions(request: HttpRequest, document_id: Id) -> Any:
+    """Every version the caller may see: unpublished ones only for those who work on the document."""
+    doc = _visible(request, document_id)
+    return services.visible_versions(doc, by=_user(request))
+
+
+@router.post(
+    "/documents/{document_id}/versions",
+    response={200: VersionOut, 201: VersionOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+)
+def save_version(
+    request: HttpRequest,
+    document_id: Id,
+    payload: Form[VersionForm],
+    file: File[UploadedFile] | None = None,
+) -> Any:
+    """Save the working revision (multipart form): 201 when a new revision starts, 200 for a draft edit.
+
+    The optional file is a PDF, DOCX or ODT file up to ``RODTRAD_DOCUMENT_MAX_BYTES``.
+    """
+    _visible(request, document_id)
+    try:
+        working, created = services.save_version(
+            document_id,
+            by=_user(request),
+            version=payload.version,
+            content=payload.content,
+            change_note=payload.change_note,
+            substantial=payload.substantial,
+            file=file,
+        )
+    except services.FileTooLarge as exc:
+        return 413, {"detail": str(exc)}
+    except services.UnsupportedFile as exc:
+        return 415, {"detail": str(exc)}
+    return (201 if created else 200), working
+
+
+@router.get("/documents/{document_id}/versions/{number}", response={200: VersionOut, **ERRORS})
+def get_version(
+    request: HttpRequest,
+    document_id: Id,
+    number: Id,
+    compare_to: Id | None = None,
+) -> Any:
+    """One version's content; with ``compare_to``, the text diff from that version to this one."""
+    doc = _detail(document_id, request)
+    versions = services.visible_versions(doc, by=_user(request))
+    by_number = {v.number: v for v in versions}
+    if number not in by_number or (compare_to is not None and compare_to not in by_number):
+        return 404, {"detail": _("Not found.")}
+    version = by_number[number]
+    if compare_to is not None:
+        version.diff = services.diff_versions(by_number[compare_to], version)  # type: ignore[attr-defined]
+    return version
+
+
+@router.post("/documents/{document_id}/submit", response={200: DocumentOut, **ERRORS})
+def submit(request: HttpRequest, document_id: Id, payload: SubmitIn) -> Any:
+    """Draft → review with the named reviewers, or → awaiting approval without reviewers."""
+    _visible(request, document_id)
+    reviewers = _fks(User, payload.reviewers, "reviewers")
+    services.submit(document_id, by=_user(request), version=payload.version, reviewers=reviewers)
+    return _detail(document_id, request)
+
+
+@router.post("/documents/{document_id}/review", response={200: ReviewOut, **ERRORS})
+def review(request: HttpRequest, document_id: Id, payload: ReviewIn) -> Any:
+    """A named reviewer comments and may mark the review done; the last one sends it for approval."""
+    _visible(request, document_id)
+    return services.review(document_id, by=_user(request), comment=payload.comment, done=payload.done)
+
+
+@router.post("/documents/{document_id}/approve", response={200: DocumentOut, **ERRORS})
+def approve(request: HttpRequest, document_id: Id, payload: ApproveIn) -> Any:
+    """The approver's decision: approve, or send back to draft with a comment."""
+    _visible(request, document_id)
+    services.approve(
+        document_id,
+        by=_user(request),
+        version=payload.version,
+        approve=payload.approve,
+        comment=payload.comment,
+    )
+    return _detail(document_id, request)
+
+
+@router.post("/documents/{document_id}/publish", response={200: DocumentOut, **ERRORS})
+def publish(request: HttpRequest, document_id: Id, payload: PublishIn) -> Any:
+    """Publish the approved version, optionally asking units and roles to confirm reading it."""
+    _visible(request, document_id)
+    units = None if payload.read_units is None else _fks(Unit, payload.read_units, "read_units")
+    services.publish(
+        document_id,
+        by=_user(request),
+        version=payload.version,
+        read_units=units,
+        read_roles=[str(r) for r in payload.read_roles],
+    )
+    return _detail(document_id, request)
+
+
+@router.post("/documents/{document_id}/withdraw", response={200: DocumentOut, **ERRORS})
+def withdraw(request: HttpRequest, document_id: Id, payload: WithdrawIn) -> Any:
+    _visible(request, document_id)
+    services.withdraw(document_id, by=_user(request), version=payload.version, reason=payload.reason)
+    return _detail(document_id, request)
+
+
+@router.post("/documents/{document_id}/read", response={200: ReceiptOut, **ERRORS})
+def confirm_read(request: HttpRequest, document_id: Id) -> Any:
+    """Confirm having read the published version (läskvittens); repeating it changes nothing."""
+    return services.confirm_read(document_id, by=_user(request))
+
+
+@router.get("/documents/{document_id}/reads", response={200: ProgressOut, **ERRORS})
+def read_progress(request: HttpRequest, document_id: Id) -> Any:
+    """How many of those asked have confirmed, per unit and in all (owner, editors, quality)."""
+    doc = _visible(request, document_id)
+    return services.read_progress(doc, by=_user(request))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "rodtrad.documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from rodtrad.core.demo.loader import EXTENSIONS
+        from rodtrad.documents.demo import load_documents
+
+        if load_documents not in EXTENSIONS:
+            EXTENSIONS.append(load_documents)
