@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as InvalidRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from rodtrad.core.api import router as core_router
@@ -52,6 +54,32 @@ def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _field_errors(exc)}, status=400)
+
+
+def _request_error(error: dict[str, Any]) -> dict[str, Any]:
+    loc = list(error.get("loc", ()))
+    if loc[:1] == ["body"]:
+        # Ninja files the body under its parameter's name, which is no part of the client's document.
+        loc = ["body", *loc[2:]]
+    return {"loc": loc, "msg": str(error.get("msg", "")), "type": str(error.get("type", "value_error"))}
+
+
+@api.exception_handler(InvalidRequest)
+def on_invalid_request(request: HttpRequest, exc: InvalidRequest) -> HttpResponse:
+    """Input that does not fit the schema: 422, shaped like the services' 400s so one parser reads both."""
+    return api.create_response(request, {"detail": [_request_error(e) for e in exc.errors]}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors; a body that is not JSON gets the 400 shape that every other 400 has."""
+    if exc.status_code == 400:
+        detail: Any = [
+            {"loc": ["body"], "msg": "The request body is not valid JSON.", "type": "json_invalid"}
+        ]
+    else:
+        detail = str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

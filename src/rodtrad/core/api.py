@@ -10,14 +10,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
-from rodtrad.core.schemas import ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
+from rodtrad.core.schemas import Id, Moment, Pagination, Version, errors, text
 from rodtrad.core.services import notifications as notes
 from rodtrad.core.services import org, people
 from rodtrad.core.services.common import field_error
 from rodtrad.core.tree import subtree
 
 router = Router(tags=["organisation"])
-ERRORS: dict[int, Any] = {400: FieldErrorsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class UnitRef(Schema):
@@ -165,8 +164,8 @@ class AuditFilter(Schema):
     object_id: text(64) | None = None  # type: ignore[valid-type]
     actor: Id | None = None
     unit: Id | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class NotificationOut(Schema):
@@ -217,12 +216,16 @@ class OrganisationPatch(Schema):
     )
 
 
-@router.get("/organisation", response=OrganisationOut, tags=["organisation"])
+@router.get("/organisation", response={200: OrganisationOut, **errors()}, tags=["organisation"])
 def get_organisation(request: HttpRequest) -> Any:
     return org.get_organisation()
 
 
-@router.patch("/organisation", response={200: OrganisationOut, **ERRORS}, tags=["organisation"])
+@router.patch(
+    "/organisation",
+    response={200: OrganisationOut, **errors(400, 403, 409, 413, 422)},
+    tags=["organisation"],
+)
 def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any:
     """Rename the organisation, set its vision and motto, or name the unit kinds (admins of the top unit)."""
     changes = payload.dict(exclude_unset=True)
@@ -238,14 +241,16 @@ def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any
 # ---- units --------------------------------------------------------------
 
 
-@router.get("/units", response=list[UnitOut])
+@router.get("/units", response={200: list[UnitOut], **errors(422)})
 @paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
     qs = Unit.objects.visible_to(_user(request), "unit.view").with_parent().order_by("path")
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
     if filters.parent is not None:
-        parent = get_object_or_404(Unit, pk=filters.parent)
+        parent = Unit.objects.filter(pk=filters.parent).first()
+        if parent is None:
+            return qs.none()
         qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -259,7 +264,7 @@ def _unit_out(pk: int) -> Unit:
     return unit
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS})
+@router.post("/units", response={201: UnitOut, **errors(400, 403, 413, 422)})
 def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
     unit = org.create_unit(
         by=_user(request),
@@ -273,12 +278,12 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
     return 201, _unit_out(unit.pk)
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
+@router.get("/units/{unit_id}", response={200: UnitOut, **errors(404, 422)})
 def get_unit(request: HttpRequest, unit_id: Id) -> Any:
     return get_object_or_404(Unit.objects.visible_to(_user(request), "unit.view").with_parent(), pk=unit_id)
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS})
+@router.patch("/units/{unit_id}", response={200: UnitOut, **errors(400, 403, 404, 409, 413, 422)})
 def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
     get_object_or_404(Unit, pk=unit_id)
     changes = payload.dict(exclude_unset=True)
@@ -296,7 +301,7 @@ def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
     return _unit_out(unit.pk)
 
 
-@router.delete("/units/{unit_id}", response={200: UnitOut, 204: None, **ERRORS})
+@router.delete("/units/{unit_id}", response={200: UnitOut, 204: None, **errors(400, 403, 404, 409, 422)})
 def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = None) -> Any:
     """Delete an unused unit (204); a unit with records is deactivated instead (200)."""
     get_object_or_404(Unit, pk=unit_id)
@@ -306,7 +311,7 @@ def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = Non
     return 200, _unit_out(unit.pk)
 
 
-@router.get("/units/{unit_id}/tree", response={200: TreeNode, **ERRORS})
+@router.get("/units/{unit_id}/tree", response={200: TreeNode, **errors(404, 422)})
 def unit_tree(
     request: HttpRequest,
     unit_id: Id,
@@ -323,7 +328,7 @@ def unit_tree(
 # ---- people ---------------------------------------------------------------
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors()})
 def me(request: HttpRequest) -> Any:
     return _user(request)
 
@@ -332,19 +337,21 @@ def _visible_users(user: User) -> Any:
     return User.objects.visible_to(user, "user.view") | User.objects.filter(pk=user.pk)
 
 
-@router.get("/users", response=list[UserOut])
+@router.get("/users", response={200: list[UserOut], **errors(422)})
 @paginate(Pagination)
 def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     qs = _visible_users(_user(request)).order_by("username")
     if filters.q:
         qs = qs.filter(Q(username__icontains=filters.q) | Q(name__icontains=filters.q))
     if filters.unit is not None:
-        unit = get_object_or_404(Unit, pk=filters.unit)
+        unit = Unit.objects.filter(pk=filters.unit).first()
+        if unit is None:
+            return qs.none()
         qs = qs.filter(home_unit__path__startswith=unit.path)
     return qs
 
 
-@router.post("/users", response={201: UserOut, **ERRORS})
+@router.post("/users", response={201: UserOut, **errors(400, 403, 413, 422)})
 def create_user(request: HttpRequest, payload: UserIn) -> Any:
     user = people.create_user(
         by=_user(request),
@@ -358,12 +365,12 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
     return 201, user
 
 
-@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
+@router.get("/users/{user_id}", response={200: UserOut, **errors(404, 422)})
 def get_user(request: HttpRequest, user_id: Id) -> Any:
     return get_object_or_404(_visible_users(_user(request)), pk=user_id)
 
 
-@router.patch("/users/{user_id}", response={200: UserOut, **ERRORS})
+@router.patch("/users/{user_id}", response={200: UserOut, **errors(400, 403, 404, 409, 413, 422)})
 def update_user(request: HttpRequest, user_id: Id, payload: UserPatch) -> Any:
     get_object_or_404(_visible_users(_user(request)), pk=user_id)
     changes = payload.dict(exclude_unset=True)
@@ -385,7 +392,7 @@ def _visible_memberships(user: User) -> Any:
     ).select_related("unit")
 
 
-@router.get("/memberships", response=list[MembershipOut])
+@router.get("/memberships", response={200: list[MembershipOut], **errors(422)})
 @paginate(Pagination)
 def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
     qs = _visible_memberships(_user(request)).order_by("unit__path", "user_id", "role")
@@ -398,7 +405,7 @@ def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> 
     return qs
 
 
-@router.post("/memberships", response={201: MembershipOut, **ERRORS})
+@router.post("/memberships", response={201: MembershipOut, **errors(400, 403, 413, 422)})
 def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     membership = people.grant_role(
         by=_user(request),
@@ -409,7 +416,7 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     return 201, membership
 
 
-@router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
+@router.delete("/memberships/{membership_id}", response={204: None, **errors(403, 404, 422)})
 def delete_membership(request: HttpRequest, membership_id: Id) -> Any:
     get_object_or_404(_visible_memberships(_user(request)), pk=membership_id)
     people.revoke_role(membership_id, by=_user(request))
@@ -427,7 +434,9 @@ def filter_audit(qs: Any, filters: AuditFilter) -> Any:
     if filters.actor is not None:
         qs = qs.filter(actor_id=filters.actor)
     if filters.unit is not None:
-        unit = get_object_or_404(Unit, pk=filters.unit)
+        unit = Unit.objects.filter(pk=filters.unit).first()
+        if unit is None:
+            return qs.none()
         qs = qs.filter(unit__path__startswith=unit.path)
     if filters.since:
         qs = qs.filter(at__gte=filters.since)
@@ -436,20 +445,24 @@ def filter_audit(qs: Any, filters: AuditFilter) -> Any:
     return qs
 
 
-@router.get("/audit", response=list[AuditOut], tags=["audit"])
+@router.get("/audit", response={200: list[AuditOut], **errors(422)}, tags=["audit"])
 @paginate(Pagination)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
     """The audit log, newest first, limited to the units where the caller may read it."""
     return filter_audit(AuditEntry.objects.visible_to(_user(request), "audit.view"), filters).order_by("-seq")
 
 
-@router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
+@router.get("/notifications", response={200: list[NotificationOut], **errors(422)}, tags=["notifications"])
 @paginate(Pagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     qs = Notification.objects.filter(user=_user(request))
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
-@router.post("/notifications/read", response={200: dict[str, int]}, tags=["notifications"])
+@router.post(
+    "/notifications/read",
+    response={200: dict[str, int], **errors(400, 403, 413, 422)},
+    tags=["notifications"],
+)
 def read_notifications(request: HttpRequest, payload: ReadIn) -> Any:
     return {"marked": notes.mark_read(_user(request), payload.id)}
