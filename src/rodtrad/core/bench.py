@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -131,14 +131,12 @@ def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
 def count_queries(endpoint: Endpoint, persona: Persona) -> int:
     """Queries for one request once per-process caches are warm."""
     client = Client(headers=persona.headers[endpoint.auth])
-    for attempt in range(2):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(endpoint.path)
-        if response.status_code != 200:
-            raise BenchError(f"{endpoint.path} answered {response.status_code} in-process")
-        if attempt:
-            return len(queries.captured_queries)
-    raise AssertionError("unreachable")
+    client.get(endpoint.path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(endpoint.path)
+    if response.status_code != 200:
+        raise BenchError(f"{endpoint.path} answered {response.status_code} in-process")
+    return len(queries.captured_queries)
 
 
 def _load(base_url: str, path: str, headers: dict[str, str], total: int, clients: int) -> list[float]:
@@ -243,18 +241,13 @@ def run(
         ms = round(generation_seconds * 1000, 1)
         name = f"generate {Unit.objects.count()} units, {User.objects.count()} users"
         results.append(Result(name, ms, ms, GENERATE_TARGET_MS, None))
-    with served(workers) if url is None else _given(url) as base:
+    with served(workers) if url is None else nullcontext(url) as base:
         for endpoint in todo:
             headers = personas[endpoint.persona].headers[endpoint.auth]
             _load(base, endpoint.path, headers, warmup, clients)
             p50, p95 = percentiles(_load(base, endpoint.path, headers, requests, clients))
             results.append(Result(endpoint.name, p50, p95, endpoint.target_p95_ms, queries[endpoint.name]))
     return results
-
-
-@contextmanager
-def _given(url: str) -> Iterator[str]:
-    yield url
 
 
 def write(results: list[Result], out: Path) -> None:
