@@ -55,17 +55,30 @@ def kind_choices(organisation: Organisation) -> list[tuple[str, str]]:
     return [(kind, organisation.kind_label(kind)) for kind in Unit.Kind.values]
 
 
-class VersionedForm(forms.Form):
+class ShellForm(forms.Form):
+    """A form whose element ids start with ``id_prefix``, so several forms can share one page."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(ShellForm):
     """A form that changes an existing object: carries the version it was based on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class UnitSearchForm(forms.Form):
+class UnitSearchForm(ShellForm):
     q = forms.CharField(label=_("Search units"), max_length=100, required=False)
 
 
 class UnitForm(VersionedForm):
+    id_prefix = "edit"
+
     name = forms.CharField(label=_("Name"), max_length=200)
     code = forms.CharField(label=_("Code"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"))
@@ -79,7 +92,9 @@ class UnitForm(VersionedForm):
         self.fields["manager"].queryset = people  # type: ignore[attr-defined]
 
 
-class ChildUnitForm(forms.Form):
+class ChildUnitForm(ShellForm):
+    id_prefix = "child"
+
     name = forms.CharField(label=_("Name"), max_length=200)
     code = forms.CharField(label=_("Code"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"))
@@ -90,14 +105,18 @@ class ChildUnitForm(forms.Form):
 
 
 class MoveUnitForm(VersionedForm):
+    id_prefix = "move"
+
     parent = UnitCodeField(label=_("New parent unit (code)"))
 
 
 class DeleteUnitForm(VersionedForm):
     """Deletes an unused unit; the service deactivates one that has records instead."""
 
+    id_prefix = "delete"
 
-class UserCreateForm(forms.Form):
+
+class UserCreateForm(ShellForm):
     username = forms.CharField(label=_("Username"), max_length=150)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -114,6 +133,8 @@ class UserCreateForm(forms.Form):
 
 
 class UserEditForm(VersionedForm):
+    id_prefix = "edit"
+
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -129,7 +150,9 @@ class UserEditForm(VersionedForm):
     )
 
 
-class GrantRoleForm(forms.Form):
+class GrantRoleForm(ShellForm):
+    id_prefix = "grant"
+
     unit = UnitCodeField(label=_("Unit (code)"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
@@ -141,7 +164,7 @@ def object_type_choices() -> list[tuple[str, Any]]:
     return [("", _("All types")), *choices]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(ShellForm):
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
     actor = UsernameField(label=_("Changed by (username)"), required=False)

@@ -85,8 +85,8 @@ def catalogues() -> Any:
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
         with contextlib.chdir(LOCALE):  # compilemessages also walks the working directory
             call_command("compilemessages", locale=["sv", "en"], verbosity=0)
-        trans_real._translations = {}
-        trans_real._default = None
+        trans_real._translations = {}  # type: ignore[attr-defined]
+        trans_real._default = None  # type: ignore[attr-defined]
     return LOCALE
 
 
