@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InvalidRequest
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
 
 from rodtrad.core.api import router as core_router
 from rodtrad.core.errors import IllegalTransition, StaleWrite
+from rodtrad.core.schemas import declare_common_errors
 from rodtrad.core.services.people import user_for_token
 from rodtrad.documents.api import router as documents_router
 
@@ -27,7 +29,18 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class RodtradAPI(NinjaAPI):
+    """The API whose schema also names the errors that authentication, validation and the server answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_common_errors(schema)
+        return schema
+
+
+api = RodtradAPI(
     title="Rödtråd API",
     version="1",
     description="Rödtråd's REST API. Authenticate with `Authorization: Bearer <token>` "

@@ -216,15 +216,13 @@ class OrganisationPatch(Schema):
     )
 
 
-@router.get("/organisation", response={200: OrganisationOut, **errors()}, tags=["organisation"])
+@router.get("/organisation", response=OrganisationOut, tags=["organisation"])
 def get_organisation(request: HttpRequest) -> Any:
     return org.get_organisation()
 
 
 @router.patch(
-    "/organisation",
-    response={200: OrganisationOut, **errors(400, 403, 409, 413, 422)},
-    tags=["organisation"],
+    "/organisation", response={200: OrganisationOut, **errors(400, 403, 409)}, tags=["organisation"]
 )
 def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any:
     """Rename the organisation, set its vision and motto, or name the unit kinds (admins of the top unit)."""
@@ -241,7 +239,7 @@ def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any
 # ---- units --------------------------------------------------------------
 
 
-@router.get("/units", response={200: list[UnitOut], **errors(422)})
+@router.get("/units", response=list[UnitOut])
 @paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
     qs = Unit.objects.visible_to(_user(request), "unit.view").with_parent().order_by("path")
@@ -264,7 +262,7 @@ def _unit_out(pk: int) -> Unit:
     return unit
 
 
-@router.post("/units", response={201: UnitOut, **errors(400, 403, 413, 422)})
+@router.post("/units", response={201: UnitOut, **errors(400, 403)})
 def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
     unit = org.create_unit(
         by=_user(request),
@@ -278,12 +276,12 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
     return 201, _unit_out(unit.pk)
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **errors(404, 422)})
+@router.get("/units/{unit_id}", response={200: UnitOut, **errors(404)})
 def get_unit(request: HttpRequest, unit_id: Id) -> Any:
     return get_object_or_404(Unit.objects.visible_to(_user(request), "unit.view").with_parent(), pk=unit_id)
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, **errors(400, 403, 404, 409, 413, 422)})
+@router.patch("/units/{unit_id}", response={200: UnitOut, **errors(400, 403, 404, 409)})
 def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
     get_object_or_404(Unit, pk=unit_id)
     changes = payload.dict(exclude_unset=True)
@@ -301,7 +299,7 @@ def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
     return _unit_out(unit.pk)
 
 
-@router.delete("/units/{unit_id}", response={200: UnitOut, 204: None, **errors(400, 403, 404, 409, 422)})
+@router.delete("/units/{unit_id}", response={200: UnitOut, 204: None, **errors(400, 403, 404, 409)})
 def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = None) -> Any:
     """Delete an unused unit (204); a unit with records is deactivated instead (200)."""
     get_object_or_404(Unit, pk=unit_id)
@@ -311,7 +309,7 @@ def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = Non
     return 200, _unit_out(unit.pk)
 
 
-@router.get("/units/{unit_id}/tree", response={200: TreeNode, **errors(404, 422)})
+@router.get("/units/{unit_id}/tree", response={200: TreeNode, **errors(404)})
 def unit_tree(
     request: HttpRequest,
     unit_id: Id,
@@ -328,7 +326,7 @@ def unit_tree(
 # ---- people ---------------------------------------------------------------
 
 
-@router.get("/me", response={200: MeOut, **errors()})
+@router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> Any:
     return _user(request)
 
@@ -337,7 +335,7 @@ def _visible_users(user: User) -> Any:
     return User.objects.visible_to(user, "user.view") | User.objects.filter(pk=user.pk)
 
 
-@router.get("/users", response={200: list[UserOut], **errors(422)})
+@router.get("/users", response=list[UserOut])
 @paginate(Pagination)
 def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     qs = _visible_users(_user(request)).order_by("username")
@@ -351,7 +349,7 @@ def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     return qs
 
 
-@router.post("/users", response={201: UserOut, **errors(400, 403, 413, 422)})
+@router.post("/users", response={201: UserOut, **errors(400, 403)})
 def create_user(request: HttpRequest, payload: UserIn) -> Any:
     user = people.create_user(
         by=_user(request),
@@ -365,12 +363,12 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
     return 201, user
 
 
-@router.get("/users/{user_id}", response={200: UserOut, **errors(404, 422)})
+@router.get("/users/{user_id}", response={200: UserOut, **errors(404)})
 def get_user(request: HttpRequest, user_id: Id) -> Any:
     return get_object_or_404(_visible_users(_user(request)), pk=user_id)
 
 
-@router.patch("/users/{user_id}", response={200: UserOut, **errors(400, 403, 404, 409, 413, 422)})
+@router.patch("/users/{user_id}", response={200: UserOut, **errors(400, 403, 404, 409)})
 def update_user(request: HttpRequest, user_id: Id, payload: UserPatch) -> Any:
     get_object_or_404(_visible_users(_user(request)), pk=user_id)
     changes = payload.dict(exclude_unset=True)
@@ -392,7 +390,7 @@ def _visible_memberships(user: User) -> Any:
     ).select_related("unit")
 
 
-@router.get("/memberships", response={200: list[MembershipOut], **errors(422)})
+@router.get("/memberships", response=list[MembershipOut])
 @paginate(Pagination)
 def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
     qs = _visible_memberships(_user(request)).order_by("unit__path", "user_id", "role")
@@ -405,7 +403,7 @@ def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> 
     return qs
 
 
-@router.post("/memberships", response={201: MembershipOut, **errors(400, 403, 413, 422)})
+@router.post("/memberships", response={201: MembershipOut, **errors(400, 403)})
 def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     membership = people.grant_role(
         by=_user(request),
@@ -416,7 +414,7 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     return 201, membership
 
 
-@router.delete("/memberships/{membership_id}", response={204: None, **errors(403, 404, 422)})
+@router.delete("/memberships/{membership_id}", response={204: None, **errors(403, 404)})
 def delete_membership(request: HttpRequest, membership_id: Id) -> Any:
     get_object_or_404(_visible_memberships(_user(request)), pk=membership_id)
     people.revoke_role(membership_id, by=_user(request))
@@ -445,24 +443,20 @@ def filter_audit(qs: Any, filters: AuditFilter) -> Any:
     return qs
 
 
-@router.get("/audit", response={200: list[AuditOut], **errors(422)}, tags=["audit"])
+@router.get("/audit", response=list[AuditOut], tags=["audit"])
 @paginate(Pagination)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
     """The audit log, newest first, limited to the units where the caller may read it."""
     return filter_audit(AuditEntry.objects.visible_to(_user(request), "audit.view"), filters).order_by("-seq")
 
 
-@router.get("/notifications", response={200: list[NotificationOut], **errors(422)}, tags=["notifications"])
+@router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
 @paginate(Pagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     qs = Notification.objects.filter(user=_user(request))
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
-@router.post(
-    "/notifications/read",
-    response={200: dict[str, int], **errors(400, 403, 413, 422)},
-    tags=["notifications"],
-)
+@router.post("/notifications/read", response={200: dict[str, int]}, tags=["notifications"])
 def read_notifications(request: HttpRequest, payload: ReadIn) -> Any:
     return {"marked": notes.mark_read(_user(request), payload.id)}

@@ -85,7 +85,7 @@ class FieldErrorsOut(Schema):
     detail: list[FieldError]
 
 
-#: The body of each error status. 414 comes from the HTTP server, with no JSON body.
+#: The body of each error status, for the ``response=`` of an operation (see :func:`errors`).
 ERROR_BODIES: dict[int, Any] = {
     400: FieldErrorsOut,
     401: ErrorOut,
@@ -93,14 +93,47 @@ ERROR_BODIES: dict[int, Any] = {
     404: ErrorOut,
     409: ConflictOut,
     413: ErrorOut,
-    414: None,
     422: FieldErrorsOut,
 }
 
 
 def errors(*codes: int) -> dict[int, Any]:
-    """Error responses for an operation's ``response=``: ``codes``, plus 401 and 414, which any request gets.
+    """The error responses an operation's own code can cause, e.g. ``response={200: X, **errors(404)}``.
 
-    Declare every status an operation can return; schemathesis (``make fuzz``) fails on any other.
+    Statuses that the API answers for any operation are added by :func:`declare_common_errors`.
     """
-    return {code: ERROR_BODIES[code] for code in sorted({401, 414, *codes})}
+    return {code: ERROR_BODIES[code] for code in codes}
+
+
+def _ref(schema: dict[str, Any], model: type[Schema]) -> dict[str, Any]:
+    definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(definition.pop("$defs", {}))
+    components.setdefault(model.__name__, definition)
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+
+
+def declare_common_errors(schema: dict[str, Any]) -> None:
+    """Declare on every operation the statuses that code outside it answers, so clients and the fuzzer
+    know them: 401 (authentication), 414 (the HTTP server, no JSON body), 422 for any input (validation),
+    400 and 413 for a body (not JSON, too large), 403 for a write (a browser session's CSRF check)."""
+    common = {
+        "401": {"description": "Unauthorized", **_ref(schema, ErrorOut)},
+        "414": {"description": "URI Too Long"},
+    }
+    invalid = {"description": "Unprocessable Content", **_ref(schema, FieldErrorsOut)}
+    unreadable = {"description": "Bad Request", **_ref(schema, FieldErrorsOut)}
+    too_large = {"description": "Content Too Large", **_ref(schema, ErrorOut)}
+    forbidden = {"description": "Forbidden", **_ref(schema, ErrorOut)}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            added = dict(common)
+            if operation.get("parameters") or operation.get("requestBody"):
+                added["422"] = invalid
+            if operation.get("requestBody"):
+                added.update({"400": unreadable, "413": too_large})
+            if method in {"post", "put", "patch", "delete"}:
+                added["403"] = forbidden
+            for status, response in added.items():
+                responses.setdefault(status, response)
