@@ -7,14 +7,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from rodtrad.core.access import SYSTEM
-from rodtrad.core.models import AuditEntry
+from rodtrad.core.models import AuditAction, AuditEntry
 from rodtrad.core.services import audit, org, people
 from rodtrad.core.tests.factories import make_user
 
 
 def test_update_records_actor_unit_and_changed_fields(orgtree, region_admin):
     org.update_unit(orgtree.a1.pk, by=region_admin, version=1, name="Hjärtavdelningen")
-    entry = AuditEntry.objects.for_object(orgtree.a1).first()
+    entry = AuditEntry.objects.for_object(orgtree.a1).get(action="update")
     assert entry.action == "update"
     assert entry.actor_id == region_admin.pk
     assert entry.unit_id == orgtree.a1.pk
@@ -40,7 +40,7 @@ def test_chain_is_intact_after_many_changes(orgtree):
     assert verdict.ok and verdict.checked == AuditEntry.objects.count()
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def _tamper(sql: str, params: list[str | int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -62,7 +62,7 @@ def test_removing_a_row_in_the_middle_is_detected(orgtree):
 
 
 def test_removing_the_last_row_is_detected(orgtree):
-    last = AuditEntry.objects.order_by("-seq").first()
+    last = AuditEntry.objects.order_by("-seq")[0]
     _tamper("DELETE FROM core_auditentry WHERE seq = %s", [last.seq])
     assert not audit.verify().ok
 
@@ -76,4 +76,4 @@ def test_verify_command_passes_on_an_intact_chain(orgtree, capsys):
 def test_record_refuses_to_write_outside_a_transaction(orgtree):
     """An entry written outside the service's transaction could survive a rolled-back change."""
     with pytest.raises(RuntimeError):
-        audit.record(actor=SYSTEM, action="update", obj=orgtree.a)
+        audit.record(actor=SYSTEM, action=AuditAction.UPDATE, obj=orgtree.a)
