@@ -70,9 +70,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Persona:
-    """A generated person and the headers that sign them in, by token (API) or session (pages)."""
+    """The headers that sign a generated person in, by token (API) or session (pages), and their unit."""
 
-    user: User
     unit: Unit
     headers: dict[str, dict[str, str]]
 
@@ -92,7 +91,6 @@ def _persona(role: Role) -> Persona:
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     token = people.issue_token(membership.user, by=SYSTEM)
     return Persona(
-        membership.user,
         membership.unit,
         {"session": {"Cookie": cookie}, "token": {"Authorization": f"Bearer {token}"}},
     )
@@ -108,6 +106,7 @@ def _exists(path: str) -> bool:
 
 
 def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
+    """What is measured: the issue's targets first, then the other hot reads and pages."""
     units = Unit.objects.count()
     candidates = [
         Endpoint(
@@ -122,7 +121,7 @@ def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
         Endpoint("API me", "/api/v1/me", "manager", "token"),
         Endpoint("API users ?limit=50 (manager)", "/api/v1/users?limit=50", "manager", "token"),
         Endpoint("API audit ?limit=50 (quality)", "/api/v1/audit?limit=50", "quality", "token"),
-        Endpoint("Unit page", f"/units/{unit.pk}/", "manager", "session"),
+        Endpoint("Unit page (förvaltning)", f"/units/{unit.pk}/", "manager", "session"),
         Endpoint("Tree page /units/", "/units/", "manager", "session"),
     ]
     return [e for e in candidates if _exists(e.path)]
