@@ -1,4 +1,4 @@
-"""Refuse oversized request bodies with 413 before anything reads them."""
+"""Request middleware: body size limit, and Swedish first whatever the browser asks for."""
 
 from __future__ import annotations
 
@@ -6,7 +6,31 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+
+
+class LanguageMiddleware:
+    """Serve the configured language (Swedish) unless the person chose another with the switcher.
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is not consulted:
+    Rödtråd is a Swedish product whose second language is a choice, not a default.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 class BodySizeLimitMiddleware:

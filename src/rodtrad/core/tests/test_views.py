@@ -533,3 +533,9 @@ def test_query_counts_do_not_grow_with_the_organisation(orgtree, region_admin):
     large = [count_queries(client, url) for url in urls]
     assert small == large
     assert Notification.objects.filter(user=region_admin).count() >= 10
+
+
+def test_pages_are_swedish_even_when_the_browser_prefers_english(client, db):
+    response = client.get("/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response.headers["Content-Language"] == "sv"
+    assert "Logga in" in response.content.decode()
