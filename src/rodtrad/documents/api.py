@@ -358,7 +358,7 @@ def save_version(
     request: HttpRequest,
     document_id: Id,
     payload: Form[VersionForm],
-    file: File[UploadedFile] | None = None,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
     """Save the working revision (multipart form): 201 when a new revision starts, 200 for a draft edit.
 

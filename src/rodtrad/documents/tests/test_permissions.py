@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from rodtrad.core.access import PermissionDenied
 from rodtrad.core.models import AuditEntry
 from rodtrad.documents import services
 from rodtrad.documents.models import Document
 from rodtrad.documents.tests.factories import make_document, publish_document
 
 
-def _published(orgtree, staff, k, unit=None, **extra):
+def _published(orgtree: Any, staff: Any, k: int, unit: Any = None, **extra: Any) -> Document:
     doc = make_document(staff.editor, unit or orgtree.a, classification_k=k, **extra)
     return publish_document(doc, editor=staff.editor, approver=staff.approver)
 
 
-def _sees(user, doc):
+def _sees(user: Any, doc: Document) -> bool:
     return Document.objects.visible_to(user).filter(pk=doc.pk).exists()
 
 
@@ -77,5 +80,5 @@ def test_reads_of_k3_and_k4_are_logged(orgtree, staff, k, logged):
 
 
 def test_organisation_wide_documents_need_a_role_at_the_top(orgtree, staff, region_admin):
-    with pytest.raises(services.access.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         make_document(staff.editor, None)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
+from rodtrad.core.access import PermissionDenied
 from rodtrad.core.errors import IllegalTransition, StaleWrite
 from rodtrad.core.models import Notification, Role
 from rodtrad.core.tests.factories import make_user
@@ -155,7 +156,7 @@ def test_progress_is_for_the_owner_and_editors(orgtree, staff):
     doc = publish_document(
         make_document(staff.editor, orgtree.a), editor=staff.editor, approver=staff.approver
     )
-    with pytest.raises(services.access.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.read_progress(doc, by=staff.reader_a1)
 
 
