@@ -1,7 +1,7 @@
 """REST API for units, people, roles, the audit log and notifications."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -10,13 +10,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
-from rodtrad.core.schemas import Id, Moment, Pagination, Version, errors, text
+from rodtrad.core.schemas import BodyIn, Id, Moment, Pagination, Version, errors, inline_choices, text
 from rodtrad.core.services import notifications as notes
 from rodtrad.core.services import org, people
 from rodtrad.core.services.common import field_error
 from rodtrad.core.tree import subtree
 
 router = Router(tags=["organisation"])
+UnitKind = Annotated[Unit.Kind, inline_choices(Unit.Kind, "UnitKind")]
 
 
 class UnitRef(Schema):
@@ -29,7 +30,7 @@ class UnitOut(Schema):
     id: int
     code: str
     name: str
-    kind: Unit.Kind
+    kind: UnitKind
     parent: int | None = Field(None, description="Id of the parent unit; null for the top.")
     depth: int
     manager: int | None = Field(None, alias="manager_id")
@@ -45,7 +46,7 @@ class UnitOut(Schema):
 class UnitIn(Schema):
     code: text(40, 1)  # type: ignore[valid-type]
     name: text(200, 1)  # type: ignore[valid-type]
-    kind: Unit.Kind = Unit.Kind.ENHET
+    kind: UnitKind = Unit.Kind.ENHET
     parent: Id | None = None
     manager: Id | None = None
     external_id: text(100) | None = None  # type: ignore[valid-type]
@@ -55,7 +56,7 @@ class UnitPatch(Schema):
     version: Version
     code: text(40, 1) | None = None  # type: ignore[valid-type]
     name: text(200, 1) | None = None  # type: ignore[valid-type]
-    kind: Unit.Kind | None = None
+    kind: UnitKind | None = None
     parent: Id | None = None
     manager: Id | None = None
     is_active: bool | None = None
@@ -65,7 +66,7 @@ class UnitPatch(Schema):
 class UnitFilter(Schema):
     q: text(100) | None = Field(None, description="Part of the name or code.")  # type: ignore[valid-type]
     parent: Id | None = None
-    kind: Unit.Kind | None = None
+    kind: UnitKind | None = None
     active: bool | None = None
 
 
@@ -177,7 +178,7 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
-class ReadIn(Schema):
+class ReadIn(BodyIn):
     id: Id | None = Field(None, description="One notification; all unread when left out.")
 
 

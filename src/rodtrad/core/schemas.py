@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema, model_validator
+from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 MAX_ID = 2**53
 
@@ -35,6 +36,18 @@ def text(max_length: int, min_length: int = 0) -> Any:
     ]
 
 
+def _iso_moment(value: Any) -> Any:
+    """Only ISO 8601 text, as the schema says; pydantic alone would also take "0.5" as a Unix time."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("Expected an ISO 8601 date and time, e.g. 2026-01-31T08:00:00+01:00")
+
+
 def _storable_moment(value: dt.datetime) -> dt.datetime:
     """Naive times are local; a time that does not fit in UTC would crash the database adapter."""
     if timezone.is_naive(value):
@@ -47,7 +60,28 @@ def _storable_moment(value: dt.datetime) -> dt.datetime:
 
 
 #: A point in time as clients send it: local time when no offset is given, within what UTC can hold.
-Moment = Annotated[dt.datetime, AfterValidator(_storable_moment)]
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_moment), AfterValidator(_storable_moment)]
+
+
+def inline_choices(choices: type[TextChoices], name: str) -> WithJsonSchema:
+    """An inline schema titled ``name`` for TextChoices: ``Annotated[Unit.Kind, inline_choices(...)]``.
+
+    OpenAPI components are keyed by class name, so two nested ``Kind`` classes (units, document types)
+    would otherwise share one component and the schema would list the wrong values for one of them.
+    """
+    return WithJsonSchema({"title": name, "type": "string", "enum": [str(v) for v in choices.values]})
+
+
+class BodyIn(Schema):
+    """A request body: a JSON object. A plain Schema reads any value attribute by attribute, so a body
+    of ``[]`` or ``"x"`` would pass as an object with every optional field left out."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _json_object(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if not isinstance(value, dict | cls):
+            raise ValueError("Expected a JSON object")
+        return handler(value)
 
 
 class Pagination(LimitOffsetPagination):

@@ -118,10 +118,28 @@ def test_audit_time_filter_beyond_what_utc_holds_is_422(orgtree, region_admin, a
     assert _fields(response) == [["query", "since"]]
 
 
+@pytest.mark.parametrize("moment", ["0.5", "1700000000", "yesterday"])
+def test_audit_time_filter_that_is_not_iso_8601_is_422(orgtree, region_admin, api_as, moment):
+    response = api_as(region_admin).get(f"/audit?until={moment}")
+    assert response.status_code == 422
+    assert _fields(response) == [["query", "until"]]
+
+
 def test_audit_time_filter_without_offset_is_read_as_local_time(orgtree, region_admin, api_as):
     response = api_as(region_admin).get("/audit?since=2000-01-01T00:00:00&until=9999-12-31T00:00:00")
     assert response.status_code == 200
     assert response.json()["count"] > 0
+
+
+@pytest.mark.parametrize("body", ["[null, null]", '"all"', "42", "null"])
+def test_marking_notifications_read_needs_a_json_object(orgtree, admin_a, api_as, body):
+    api = api_as(admin_a)
+    unread = api.get("/notifications?unread=true").json()["count"]
+    assert unread > 0
+    response = api.post("/notifications/read", body)
+    assert response.status_code == 422
+    assert _fields(response) == [["body"]]
+    assert api.get("/notifications?unread=true").json()["count"] == unread
 
 
 # ---- 401, 403, 404, 409 --------------------------------------------------------
@@ -245,3 +263,9 @@ def test_reader_is_refused_writes_with_403_and_nothing_changes(orgtree, api_as):
         assert api.delete(f"/units/{unit.pk}").status_code == 403
     assert not Unit.objects.filter(name="X").exists()
     assert Unit.objects.filter(code="B1", is_active=True).exists()
+
+
+def test_schema_lists_the_unit_kinds_for_units_even_beside_other_kinds(db):
+    schema = Client().get("/api/v1/openapi.json").json()
+    kind = schema["components"]["schemas"]["UnitOut"]["properties"]["kind"]
+    assert kind["enum"] == list(Unit.Kind.values)
