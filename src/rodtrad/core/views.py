@@ -40,6 +40,7 @@ from rodtrad.core.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from rodtrad.core.history import describe
 from rodtrad.core.models import AuditEntry, Membership, Organisation, Role, Unit, User
 from rodtrad.core.services import notifications, org, people
 
@@ -273,7 +274,7 @@ def _unit_page(request: HttpRequest, unit: Unit, status: int = 200, **bound: Any
         ]
     context["history"] = None
     if access.can(user, "unit.history", unit):
-        context["history"] = list(AuditEntry.objects.for_object(unit)[:HISTORY_LIMIT])
+        context["history"] = describe(AuditEntry.objects.for_object(unit)[:HISTORY_LIMIT])
     return render(request, "core/unit.html", context, status=status)
 
 
@@ -440,7 +441,7 @@ def _user_page(request: HttpRequest, person: User, status: int = 200, **bound: A
         **bound,
     }
     if access.can(viewer, "audit.view", person):
-        context["history"] = list(AuditEntry.objects.for_object(person)[:HISTORY_LIMIT])
+        context["history"] = describe(AuditEntry.objects.for_object(person)[:HISTORY_LIMIT])
     if "edit_form" not in context and access.can(viewer, "user.change", person):
         context["edit_form"] = UserEditForm(
             initial={
@@ -554,4 +555,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = _paginate(request, entries.order_by("-seq"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "page": page,
+        "described": describe(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "core/audit_log.html", context)
