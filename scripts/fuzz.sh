@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 RT=.venv/bin/rodtrad
 ST=.venv/bin/schemathesis
-EXAMPLES=${FUZZ_EXAMPLES:-40}
+EXAMPLES=${FUZZ_EXAMPLES:-100}
 SEED=${FUZZ_SEED:-$RANDOM}
 TIMEOUT=${FUZZ_TIMEOUT:-900}
 
