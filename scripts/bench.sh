@@ -2,7 +2,8 @@
 # make bench: generate a region-scale organisation in a fresh var/bench/, serve it with the
 # production server and measure it (rodtrad bench). Exits non-zero when a target is missed.
 #
-# Tunables: BENCH_UNITS, BENCH_USERS, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint).
+# Tunables: BENCH_UNITS, BENCH_USERS, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint),
+# BENCH_ARGS (more options for rodtrad bench, e.g. "--workers 4 --threads 1").
 # The targets are for SQLite, so DATABASE_URL is ignored here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +26,4 @@ end=$(date +%s.%N)
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 echo "bench: generation took ${seconds} s"
 
-$RT bench --out var/bench/results.json --generation-seconds "$seconds" --requests "${BENCH_REQUESTS:-300}"
+$RT bench --out var/bench/results.json --generation-seconds "$seconds" --requests "${BENCH_REQUESTS:-300}" ${BENCH_ARGS:-}  # split on purpose

@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
@@ -197,11 +197,11 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 6
 
 
 @contextmanager
-def served(workers: int) -> Iterator[str]:
-    """``rodtrad serve`` on a free port over this data directory, stopped afterwards."""
+def served(options: Sequence[str] = ()) -> Iterator[str]:
+    """``rodtrad serve [options]`` on a free port over this data directory, stopped afterwards."""
     port = _free_port()
     env = {**os.environ, "RODTRAD_DATA_DIR": str(settings.DATA_DIR)}
-    argv = [sys.executable, "-m", "rodtrad", "serve", "--port", str(port), "--workers", str(workers)]
+    argv = [sys.executable, "-m", "rodtrad", "serve", "--port", str(port), *options]
     with open(settings.DATA_DIR / "logs" / "bench-server.log", "ab") as log:
         server = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         try:
@@ -223,7 +223,7 @@ def run(
     requests: int = 300,
     warmup: int = 30,
     clients: int = 4,
-    workers: int = 2,
+    serve_options: Sequence[str] = (),
     generation_seconds: float | None = None,
 ) -> list[Result]:
     """Measure every endpoint; the generation time, when given, comes first."""
@@ -240,7 +240,7 @@ def run(
         ms = round(generation_seconds * 1000, 1)
         name = f"generate {Unit.objects.count()} units, {User.objects.count()} users"
         results.append(Result(name, ms, ms, GENERATE_TARGET_MS, None))
-    with served(workers) if url is None else nullcontext(url) as base:
+    with served(serve_options) if url is None else nullcontext(url) as base:
         for endpoint in todo:
             headers = personas[endpoint.persona].headers[endpoint.auth]
             _load(base, endpoint.path, headers, warmup, clients)

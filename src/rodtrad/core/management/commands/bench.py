@@ -24,7 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=300, help="Measured requests per endpoint.")
         parser.add_argument("--warmup", type=int, default=30, help="Unmeasured requests per endpoint first.")
         parser.add_argument("--clients", type=int, default=4, help="Concurrent clients.")
-        parser.add_argument("--workers", type=int, default=2, help="Server processes when started here.")
+        parser.add_argument("--workers", type=int, help="Server processes (default: rodtrad serve's).")
+        parser.add_argument(
+            "--threads", type=int, help="Threads per server process (default: rodtrad serve's)."
+        )
         parser.add_argument(
             "--generation-seconds", type=float, help="How long `rodtrad generate` took, to report with it."
         )
@@ -39,7 +42,9 @@ class Command(BaseCommand):
                 requests=o["requests"],
                 warmup=o["warmup"],
                 clients=o["clients"],
-                workers=o["workers"],
+                serve_options=[
+                    f"--{name}={o[name]}" for name in ("workers", "threads") if o[name] is not None
+                ],
                 generation_seconds=o["generation_seconds"],
             )
         except bench.BenchError as exc:
