@@ -187,3 +187,23 @@ class AuditFilterForm(ShellForm):
         if since and until and until < since:
             self.add_error("until", _("The end date is before the start date."))
         return cleaned
+
+
+class FeedbackForm(ShellForm):
+    """An answer to "Hade du nytta av innehållet?"; the page is named by the footer's signed token."""
+
+    id_prefix = "feedback"
+
+    page = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    useful = forms.TypedChoiceField(
+        label=_("Was the content useful?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)

@@ -73,7 +73,16 @@ def _text(value: Any, field: models.Field[Any, Any] | None, names: dict[Any, str
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items()) or "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
     return str(value)
+
+
+def _pair(value: Any) -> tuple[Any, Any]:
+    """A change is [before, after]; workflow entries also record plain facts (a comment, a version)."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]
+    return None, value
 
 
 def describe(entries: Iterable[AuditEntry]) -> list[tuple[AuditEntry, list[Change]]]:
@@ -83,7 +92,8 @@ def describe(entries: Iterable[AuditEntry]) -> list[tuple[AuditEntry, list[Chang
     plans = []
     for entry in entries:
         rows = []
-        for name, (before, after) in (entry.changes or {}).items():
+        for name, value in (entry.changes or {}).items():
+            before, after = _pair(value)
             label, related, field = _target(entry, name)
             if related is not None:
                 wanted[related] |= {v for v in (before, after) if v is not None}

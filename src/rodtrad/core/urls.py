@@ -25,4 +25,5 @@ urlpatterns = [
     path("users/<int:pk>/grant/", views.user_grant, name="user_grant"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("audit/", views.audit_log, name="audit"),
+    path("feedback/", views.page_feedback, name="feedback"),
 ]

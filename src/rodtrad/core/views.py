@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,6 +34,7 @@ from rodtrad.core.forms import (
     AuditFilterForm,
     ChildUnitForm,
     DeleteUnitForm,
+    FeedbackForm,
     GrantRoleForm,
     MoveUnitForm,
     UnitForm,
@@ -42,7 +44,7 @@ from rodtrad.core.forms import (
 )
 from rodtrad.core.history import describe
 from rodtrad.core.models import AuditEntry, Membership, Organisation, Role, Unit, User
-from rodtrad.core.services import notifications, org, people
+from rodtrad.core.services import feedback, notifications, org, people
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 50
@@ -562,3 +564,49 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
     }
     return render(request, "core/audit_log.html", context)
+
+
+# ---- page feedback --------------------------------------------------------------------------
+
+
+@require_POST
+def page_feedback(request: HttpRequest) -> HttpResponse:
+    """Record "Hade du nytta av innehållet?" from any page footer, signed in or not.
+
+    htmx gets the footer's feedback part back (200 also when refused, so it is shown);
+    without JavaScript the answer redirects back to the page with a message.
+    """
+    form = FeedbackForm(request.POST)
+    refusal = ""
+    if form.is_valid():
+        try:
+            page = feedback.page_for(form.cleaned_data["page"])
+            feedback.record(
+                page,
+                useful=form.cleaned_data["useful"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                client=request.META.get("REMOTE_ADDR", ""),
+            )
+        except feedback.UnknownPage:
+            return HttpResponse(_("Unknown page."), status=400, content_type="text/plain; charset=utf-8")
+        except feedback.RateLimited as exc:
+            refusal = str(exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    next_url = form.data.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    saved = form.is_valid() and not refusal
+    if _is_htmx(request):
+        context = {"form": form, "thanks": saved, "refusal": refusal, "token": form.data.get("page", "")}
+        return render(request, "includes/page_feedback.html", {**context, "next_url": next_url})
+    if saved:
+        messages.success(request, _("Thank you for your answer."))
+    elif refusal:
+        messages.error(request, refusal)
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    if not next_url:
+        return HttpResponse(status=204 if saved else 400)
+    return HttpResponseRedirect(next_url)
