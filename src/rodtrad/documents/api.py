@@ -3,17 +3,17 @@
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
 from rodtrad.core.models import Role, Unit, User
-from rodtrad.core.schemas import ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
+from rodtrad.core.schemas import MAX_ID, ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
 from rodtrad.core.services.common import field_error
-from rodtrad.documents import services
+from rodtrad.documents import search, services
 from rodtrad.documents.models import Document, DocumentType, DocumentVersion
 
 router = Router(tags=["documents"])
@@ -303,18 +303,82 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
 def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> Any:
     """Documents the caller may see; invisible ones are never listed or counted."""
     qs = Document.objects.visible_to(_user(request)).select_related("type", "unit").order_by("number")
-    if filters.type is not None:
-        qs = qs.filter(type_id=filters.type)
-    if filters.unit is not None:
-        qs = qs.in_subtree(get_object_or_404(Unit, pk=filters.unit))
-    if filters.status is not None:
-        qs = qs.filter(status=filters.status)
-    if filters.classification is not None:
-        qs = qs.filter(classification_k=filters.classification)
-    if filters.due_for_review is not None:
-        due = Document.objects.due_for_review(timezone.localdate()).values("pk")
-        qs = qs.filter(pk__in=due) if filters.due_for_review else qs.exclude(pk__in=due)
-    return qs
+    return search.apply_filters(qs, _filters(filters))
+
+
+def _filters(filters: DocumentFilter) -> search.Filters:
+    """The list's query parameters as search filters; an unknown unit is a 404."""
+    unit = get_object_or_404(Unit, pk=filters.unit) if filters.unit is not None else None
+    return search.Filters(
+        type=filters.type,
+        unit=unit,
+        status=filters.status,
+        classification=filters.classification,
+        due_for_review=filters.due_for_review,
+    )
+
+
+class SearchIn(DocumentFilter):
+    q: text(500, 1) = Field(..., description="Words to find; inflected forms match (Swedish stemming).")  # type: ignore[valid-type]
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class SearchHitOut(Schema):
+    document: DocumentListOut
+    rank: float = Field(description="Higher is a better match.")
+    snippet: str = Field(description="HTML: the matching passage with hits in <mark>; all else is escaped.")
+
+
+class SearchPage(Schema):
+    items: list[SearchHitOut]
+    count: int
+
+
+@router.get("/search", response={200: SearchPage, 401: ErrorOut, 404: ErrorOut})
+def search_documents(request: HttpRequest, params: Query[SearchIn]) -> Any:
+    """Full-text search, best match first, over the documents the caller may see (counts too)."""
+    qs = search.search(_user(request), params.q, _filters(params)).select_related("type", "unit")
+    page = search.hits(qs[params.offset : params.offset + params.limit], params.q)
+    items = [{"document": h.document, "rank": h.rank, "snippet": str(h.snippet)} for h in page]
+    return {"items": items, "count": qs.count()}
+
+
+class PublicDocumentOut(Schema):
+    id: int
+    number: str
+    title: str
+    type: str
+    unit: UnitRef | None
+    valid_from: dt.date | None
+    review_by: dt.date | None
+    published_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_type(obj: Document) -> str:
+        return obj.type.name
+
+    @staticmethod
+    def resolve_published_at(obj: Document) -> dt.datetime | None:
+        return obj.published_version.published_at if obj.published_version else None
+
+
+class PublicFilter(Schema):
+    type: Id | None = None
+    q: text(500) = Field("", description="Words to find, as in /search.")  # type: ignore[valid-type]
+
+
+@router.get("/public/documents", auth=None, response={200: list[PublicDocumentOut]})
+@paginate(Pagination)
+def public_documents(request: HttpRequest, filters: Query[PublicFilter]) -> Any:
+    """Published documents classified K 0, for anyone, signed in or not; nothing else is ever listed."""
+    anonymous = AnonymousUser()
+    if filters.q:
+        qs = search.search(anonymous, filters.q, search.Filters(type=filters.type))
+    else:
+        qs = search.apply_filters(Document.objects.visible_to(anonymous), search.Filters(type=filters.type))
+        qs = qs.order_by("number")
+    return qs.select_related("type", "unit", "published_version")
 
 
 @router.post("/documents", response={201: DocumentOut, **ERRORS})

@@ -300,6 +300,14 @@ class DocumentVersion(models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    file_text = models.TextField(_("text of the file"), blank=True, help_text=_("Extracted for search."))
+    source_hash = models.CharField(
+        _("source hash"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("SHA-256 of the imported file, so importing it again creates nothing."),
+    )
     change_note = models.TextField(_("change note"), blank=True)
     substantial = models.BooleanField(
         _("substantial change"), default=False, help_text=_("Readers are asked to confirm again.")
@@ -443,3 +451,31 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.threshold} {self.review_by}"
+
+
+class SearchEntry(models.Model):
+    """A document's searchable text, kept by the services and read by :mod:`rodtrad.documents.search`.
+
+    ``body`` is the current text (the published version's, else the working one's), kept
+    here for snippets. The ``*_terms`` columns are what the index reads: lower-case words
+    on PostgreSQL, which stems them with its ``swedish`` configuration (an expression GIN
+    index), and Snowball stems on SQLite, mirrored by triggers into an FTS5 table
+    (migration 0003). Both split words the same way, so both find the same documents.
+    """
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    title = models.TextField(_("title"))
+    metadata = models.TextField(_("metadata"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    title_terms = models.TextField(blank=True)
+    metadata_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return self.title

@@ -31,6 +31,8 @@ from rodtrad.core.models import AuditAction, Membership, Role, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
 from rodtrad.core.services.notifications import notify
+from rodtrad.documents import search
+from rodtrad.documents.extract import UnreadableFile, extract_text
 from rodtrad.documents.models import (
     Document,
     DocumentNumberSeries,
@@ -177,6 +179,7 @@ def create_document(
         html=render_markdown(content),
         author=by if isinstance(by, User) else None,
     )
+    search.index_document(doc)
     changes = audit.diff({}, {"number": doc.number, **audit.snapshot(doc, DOCUMENT_FIELDS)})
     audit.record(
         actor=by,
@@ -228,6 +231,7 @@ def update_document(
         new_ids = _set_readers(doc, readers)
         if old_ids != new_ids:
             change_set["readers"] = [old_ids, new_ids]
+    search.index_document(doc)
     audit.record(actor=by, action=AuditAction.UPDATE, obj=doc, unit=doc.unit, changes=change_set)
     return doc
 
@@ -253,6 +257,17 @@ def _check_file(upload: UploadedFile) -> None:
         raise UnsupportedFile(_("Only PDF, DOCX and ODT files can be uploaded."))
 
 
+def _file_text(upload: UploadedFile) -> str:
+    """The uploaded file's text for search; a damaged file is refused with its name (HTTP 400)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        return extract_text(upload.name or "", data)
+    except UnreadableFile as exc:
+        raise field_error("file", str(exc)) from exc
+
+
 @transaction.atomic
 def save_version(
     document_id: int,
@@ -269,8 +284,10 @@ def save_version(
     A draft is edited in place. After publication a new revision starts as a copy of
     the published version. While a version is in review or awaiting approval, it cannot change.
     """
+    file_text = ""
     if file is not None:
         _check_file(file)
+        file_text = _file_text(file)
     doc = lock(Document, document_id, version)
     _require_edit(by, doc)
     working = _working(doc)
@@ -283,6 +300,7 @@ def save_version(
             file=working.file,
             file_name=working.file_name,
             file_size=working.file_size,
+            file_text=working.file_text,
         )
         created = True
     elif working.state != State.DRAFT:
@@ -301,11 +319,13 @@ def save_version(
         working.file = file
         working.file_name = (file.name or "")[:255]
         working.file_size = file.size or 0
+        working.file_text = file_text
     working.author = by if isinstance(by, User) else None
     working.save()
     doc.status = Status.DRAFT
     doc.version += 1
     doc.save(update_fields=["status", "version", "updated_at"])
+    search.index_document(doc)
     after = audit.snapshot(working, ("content", "change_note", "substantial", "file_name"))
     audit.record(
         actor=by,
@@ -501,6 +521,7 @@ def publish(
     _transition(
         doc, working, {State.APPROVED}, State.PUBLISHED, by=by, action=AuditAction.PUBLISH, extra=extra
     )
+    search.index_document(doc)
     return doc
 
 
@@ -528,6 +549,7 @@ def withdraw(document_id: int, *, by: Actor, version: int | None, reason: str) -
     doc.withdrawn_reason = reason
     doc.version += 1
     doc.save()
+    search.index_document(doc)
     audit.record(
         actor=by,
         action=AuditAction.WITHDRAW,

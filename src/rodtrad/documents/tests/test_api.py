@@ -15,6 +15,7 @@ from django.utils import timezone
 from rodtrad.core.models import Role
 from rodtrad.core.tests.factories import make_user
 from rodtrad.documents.tests.factories import doc_type, make_document, publish_document
+from rodtrad.documents.tests.samples import pdf_bytes
 
 
 def test_create_a_document_with_the_seed_metadata(orgtree, staff, api_as):
@@ -120,7 +121,7 @@ def test_versions_and_diff(orgtree, staff, api_as):
     assert api_as(staff.reader_a1).get(f"/documents/{doc.pk}/versions/2").status_code == 404
 
 
-@override_settings(RODTRAD_DOCUMENT_MAX_BYTES=50)
+@override_settings(RODTRAD_DOCUMENT_MAX_BYTES=20_000)
 def test_upload_limits(orgtree, staff, api_as):
     doc = make_document(staff.editor, orgtree.a)
     client = api_as(staff.editor)
@@ -132,9 +133,9 @@ def test_upload_limits(orgtree, staff, api_as):
             headers=client.headers,
         )
 
-    assert upload("big.pdf", b"%PDF-" + b"x" * 100).status_code == 413
+    assert upload("big.pdf", b"%PDF-" + b"x" * 30_000).status_code == 413
     assert upload("virus.exe", b"MZ").status_code == 415
-    r = upload("rutin.pdf", b"%PDF-1.7")
+    r = upload("rutin.pdf", pdf_bytes())
     assert r.status_code == 200 and r.json()["file_name"] == "rutin.pdf"
 
 

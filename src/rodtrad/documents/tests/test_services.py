@@ -18,6 +18,7 @@ from rodtrad.documents import services
 from rodtrad.documents.models import DocumentVersion, PublishedVersion, ReviewReminder
 from rodtrad.documents.tasks import send_review_reminders
 from rodtrad.documents.tests.factories import doc_type, make_document, publish_document
+from rodtrad.documents.tests.samples import pdf_bytes
 
 
 def test_numbers_are_automatic_and_unique(orgtree, staff):
@@ -103,12 +104,12 @@ def test_diff_between_versions(orgtree, staff):
     assert "-Tvätta händerna." in diff and "+Sprita händerna." in diff
 
 
-@override_settings(RODTRAD_DOCUMENT_MAX_BYTES=100)
+@override_settings(RODTRAD_DOCUMENT_MAX_BYTES=20_000)
 def test_files_are_checked_for_size_and_type(orgtree, staff):
     doc = make_document(staff.editor, orgtree.a)
     with pytest.raises(services.FileTooLarge):
         services.save_version(
-            doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 200)
+            doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 30_000)
         )
     with pytest.raises(services.UnsupportedFile):
         services.save_version(doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("a.exe", b"MZ"))
@@ -116,10 +117,15 @@ def test_files_are_checked_for_size_and_type(orgtree, staff):
         services.save_version(
             doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("a.pdf", b"not a pdf")
         )
+    with pytest.raises(ValidationError, match="trasig.pdf"):
+        services.save_version(
+            doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("trasig.pdf", b"%PDF-1.7")
+        )
+    pdf = pdf_bytes("Rutin")
     version, _ = services.save_version(
-        doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("rutin.pdf", b"%PDF-1.7")
+        doc.pk, by=staff.editor, version=None, file=SimpleUploadedFile("rutin.pdf", pdf)
     )
-    assert version.file_name == "rutin.pdf" and version.file_size == 8
+    assert version.file_name == "rutin.pdf" and version.file_size == len(pdf) and version.file_text == "Rutin"
 
 
 def test_read_receipts_and_progress(orgtree, staff, django_assert_max_num_queries):

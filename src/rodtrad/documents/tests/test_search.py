@@ -1,0 +1,208 @@
+"""Swedish full-text search: stemming, ranking, snippets, filters and who may find what.
+
+The tests hold on SQLite and PostgreSQL alike (CI runs them with DATABASE_URL): the same
+query must find the same documents on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from rodtrad.core.models import Role
+from rodtrad.core.tests.factories import make_user
+from rodtrad.documents import search, services
+from rodtrad.documents.extract import UnreadableFile, extract_text
+from rodtrad.documents.models import SearchEntry
+from rodtrad.documents.tests.factories import doc_type, make_document, publish_document
+from rodtrad.documents.tests.samples import docx_bytes, odt_bytes, pdf_bytes
+
+IMPROVEMENT = "# Arbetssätt\n\nVi arbetar med ständiga förbättringar i det dagliga arbetet.\n"
+HYGIENE = "# Handhygien\n\nFörbättringen av följsamheten till basala hygienrutiner mäts varje månad.\n"
+OTHER = "# Läkemedel\n\nLäkemedel förvaras inlåsta och kontrolleras varje vecka.\n"
+
+
+def _published(staff: Any, unit: Any, title: str, content: str, **extra: Any) -> Any:
+    doc = make_document(staff.editor, unit, title=title, content=content, **extra)
+    return publish_document(doc, editor=staff.editor, approver=staff.approver)
+
+
+def _ids(client: Any, query: str) -> set[int]:
+    response = client.get(f"/search?q={query}")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["count"] == len(data["items"])
+    return {item["document"]["id"] for item in data["items"]}
+
+
+@pytest.fixture
+def corpus(orgtree, staff):
+    return {
+        "improvement": _published(staff, orgtree.a, "Policy för kvalitet", IMPROVEMENT),
+        "hygiene": _published(staff, orgtree.a1, "Rutin för handhygien", HYGIENE, keywords=["vårdhygien"]),
+        "other": _published(
+            staff, orgtree.a, "Riktlinje för läkemedel", OTHER, references=[("SOSFS", "2011:9")]
+        ),
+    }
+
+
+def test_stems_match_inflected_forms():
+    assert search.query_terms("förbättringar förbättringen") == ["förbättring"]
+    assert search.query_terms("och att det") == []  # stop words only
+    assert search.stems("Rutiner, rutinen!") == "rutin rutin"
+
+
+@pytest.mark.parametrize("query", ["förbättring", "förbättringar", "förbättringen", "FÖRBÄTTRINGARNA"])
+def test_inflected_forms_find_the_same_documents(corpus, staff, api_as, query):
+    assert _ids(api_as(staff.reader_a1), query) == {corpus["improvement"].pk, corpus["hygiene"].pk}
+
+
+def test_every_word_must_match_and_stop_words_are_ignored(corpus, staff, api_as):
+    client = api_as(staff.reader_a1)
+    assert _ids(client, "förbättringar och hygienrutiner") == {corpus["hygiene"].pk}
+    assert _ids(client, "och det att") == set()
+    assert _ids(client, "fotboll") == set()
+
+
+def test_title_and_metadata_are_searched_and_title_ranks_first(corpus, orgtree, staff, api_as):
+    client = api_as(staff.reader_a1)
+    assert _ids(client, "vårdhygien") == {corpus["hygiene"].pk}  # keyword
+    assert _ids(client, "SOSFS 2011:9") == {corpus["other"].pk}  # requirement reference
+    assert _ids(client, corpus["other"].number) == {corpus["other"].pk}  # document number
+    assert _ids(client, "riktlinjer") == {corpus["other"].pk}  # the type and the title
+    extra = _published(staff, orgtree.a1, "Genomgång", OTHER)
+    ranked = [i["document"]["id"] for i in client.get("/search?q=läkemedel").json()["items"]]
+    assert ranked[0] == corpus["other"].pk and set(ranked) == {corpus["other"].pk, extra.pk}
+
+
+def test_snippet_marks_hits_and_escapes_the_rest(orgtree, staff, api_as):
+    _published(
+        staff,
+        orgtree.a,
+        "Rutin",
+        "Text <script>alert(1)</script> om förbättringsarbete och förbättringar & mer.",
+    )
+    item = api_as(staff.reader_a1).get("/search?q=förbättring").json()["items"][0]
+    assert "<mark>förbättringar</mark>" in item["snippet"]
+    assert "<script>" not in item["snippet"] and "&amp;" in item["snippet"]
+    assert "<mark>förbättringsarbete</mark>" not in item["snippet"]  # compounds are not split
+
+
+def test_snippet_around_a_late_hit():
+    text = " ".join(["ord"] * 100 + ["förbättringen"] + ["ord"] * 100)
+    result = search.snippet(text, ["förbättring"])
+    assert result.startswith("… ") and result.endswith(" …") and "<mark>förbättringen</mark>" in result
+
+
+def test_visibility_in_results_and_counts(orgtree, staff, api_as):
+    text = "Förbättringar av arbetsmiljön."
+    public = _published(staff, orgtree.a, "Öppen", text, classification_k=0)
+    internal = _published(staff, orgtree.a, "Intern", text, classification_k=2)
+    unit_only = _published(staff, orgtree.a, "Förvaltning A", text, classification_k=3)
+    named = _published(
+        staff, orgtree.a, "Hemlig", text, classification_k=4, readers=[staff.reader_b1], owner=staff.approver
+    )
+    draft = make_document(staff.editor, orgtree.a, title="Utkast", content=text)
+    other = make_user("outsider", unit=orgtree.b1, role=Role.READER)
+    assert api_as(None).get("/search?q=förbättring").status_code == 401
+    assert _ids(api_as(staff.reader_a1), "förbättring") == {public.pk, internal.pk, unit_only.pk}
+    assert _ids(api_as(other), "förbättring") == {public.pk, internal.pk}
+    assert _ids(api_as(staff.reader_b1), "förbättring") == {public.pk, internal.pk, named.pk}
+    assert _ids(api_as(staff.editor), "förbättring") == {public.pk, internal.pk, unit_only.pk, draft.pk}
+    listed = api_as(None).get("/public/documents?q=förbättring").json()
+    assert [d["id"] for d in listed["items"]] == [public.pk] and listed["count"] == 1
+
+
+def test_public_list_is_k0_published_only_for_everyone(orgtree, staff, api_as):
+    public = _published(staff, orgtree.a, "Öppen policy", IMPROVEMENT, classification_k=0)
+    _published(staff, orgtree.a, "Intern policy", IMPROVEMENT, classification_k=1)
+    make_document(staff.editor, orgtree.a, title="Öppet utkast", classification_k=0)
+    for user in (None, staff.editor):
+        data = api_as(user).get("/public/documents").json()
+        assert [d["id"] for d in data["items"]] == [public.pk] and data["count"] == 1
+        assert data["items"][0]["type"] == "Rutin" and data["items"][0]["published_at"]
+
+
+def test_filters(corpus, orgtree, staff, api_as):
+    client = api_as(staff.editor)
+    soon = timezone.localdate() + dt.timedelta(days=5)
+    services.update_document(corpus["hygiene"].pk, by=staff.editor, version=None, review_by=soon)
+    draft = make_document(staff.editor, orgtree.a, title="Förbättringar i utkast", classification_k=3)
+    both = {corpus["improvement"].pk, corpus["hygiene"].pk}
+    assert _ids(client, "förbättring") == both | {draft.pk}
+    assert _ids(client, "förbättring&status=draft") == {draft.pk}
+    assert _ids(client, "förbättring&classification=3") == {draft.pk}
+    assert _ids(client, f"förbättring&unit={orgtree.a1.pk}") == {corpus["hygiene"].pk}
+    assert _ids(client, "förbättring&due_for_review=true") == {corpus["hygiene"].pk}
+    assert _ids(client, f"förbättring&type={doc_type('Policy').pk}") == set()
+    assert client.get("/search?q=förbättring&unit=999999").status_code == 404
+
+
+def test_index_follows_new_versions_and_withdrawal(orgtree, staff, api_as):
+    doc = _published(staff, orgtree.a, "Rutin", "Gammal text om dokumentation.")
+    client = api_as(staff.reader_a1)
+    services.save_version(doc.pk, by=staff.editor, version=None, content="Ny text om journalföring.")
+    assert _ids(client, "dokumentationen") == {doc.pk}  # readers still see the published text
+    publish_document(doc, editor=staff.editor, approver=staff.approver)
+    assert _ids(client, "dokumentationen") == set() and _ids(client, "journalföringen") == {doc.pk}
+    services.update_document(doc.pk, by=staff.editor, version=None, title="Rutin för journaler")
+    assert _ids(client, "journalerna") == {doc.pk}
+    services.withdraw(doc.pk, by=staff.approver, version=None, reason="Ersatt")
+    assert _ids(client, "journalföring") == set()
+    assert SearchEntry.objects.filter(document=doc).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("rutin.pdf", pdf_bytes("Förbättringar av patientsäkerheten")),
+        ("rutin.docx", docx_bytes("Rubrik", "Förbättringar av patientsäkerheten")),
+        ("rutin.odt", odt_bytes("Rubrik", "Förbättringar av patientsäkerheten")),
+    ],
+)
+def test_uploaded_files_are_searchable(orgtree, staff, api_as, name, data):
+    doc = make_document(staff.editor, orgtree.a, content="")
+    response = api_as(staff.editor).client.post(
+        f"/api/v1/documents/{doc.pk}/versions",
+        {"version": doc.version, "file": SimpleUploadedFile(name, data)},
+        headers=api_as(staff.editor).headers,
+    )
+    assert response.status_code == 200, response.content
+    assert _ids(api_as(staff.editor), "patientsäkerhet") == {doc.pk}
+
+
+@pytest.mark.parametrize("name", ["trasig.pdf", "trasig.docx", "trasig.odt"])
+def test_a_damaged_upload_is_refused_by_name(orgtree, staff, api_as, name):
+    doc = make_document(staff.editor, orgtree.a)
+    data = b"%PDF-1.7 broken" if name.endswith(".pdf") else b"PK\x03\x04 broken"
+    client = api_as(staff.editor)
+    response = client.client.post(
+        f"/api/v1/documents/{doc.pk}/versions",
+        {"version": doc.version, "file": SimpleUploadedFile(name, data)},
+        headers=client.headers,
+    )
+    assert response.status_code == 400
+    assert name in response.json()["detail"][0]["msg"]
+    with pytest.raises(UnreadableFile, match=name):
+        extract_text(name, data)
+
+
+def test_search_query_budget_does_not_grow(orgtree, staff, api_as):
+    client = api_as(staff.reader_a1)
+    _published(staff, orgtree.a, "Förbättringar 1", IMPROVEMENT)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/search?q=förbättring").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for n in range(5):
+        _published(staff, orgtree.a1, f"Förbättringar {n + 2}", IMPROVEMENT, classification_k=3)
+    assert queries() == before <= 8
