@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -169,10 +170,16 @@ class AuditFilterForm(ShellForm):
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
     actor = UsernameField(label=_("Changed by (username)"), required=False)
     since = forms.DateField(
-        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From date"),
+        required=False,
+        validators=[MinValueValidator(dt.date(1970, 1, 1)), MaxValueValidator(dt.date(9000, 1, 1))],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("To date (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To date (inclusive)"),
+        required=False,
+        validators=[MinValueValidator(dt.date(1970, 1, 1)), MaxValueValidator(dt.date(9000, 1, 1))],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

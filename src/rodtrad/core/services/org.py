@@ -136,7 +136,11 @@ def update_unit(unit_id: int, *, by: Actor, version: int | None, **changes: Any)
     for key, value in changes.items():
         setattr(unit, key, value)
     unit.version += 1
-    unit.save()
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:  # a concurrent writer took the code or external id first
+        raise field_error("code", _("A unit with this code or external id already exists.")) from exc
     moved = {}
     if new_parent is not unit:
         moved = _move(unit, new_parent, by=by)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,16 @@ from rodtrad.core.services.common import lock
 from rodtrad.core.services.notifications import notify
 
 USER_FIELDS = ("username", "name", "email", "title", "home_unit", "is_active")
+
+
+def _check_email(email: str) -> str:
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise field_error("email", _("Enter a valid e-mail address.")) from exc
+    return email
 
 
 def _require_user_admin(by: Actor, home_unit: Unit | None, action: str) -> None:
@@ -54,7 +65,7 @@ def create_user(
     user = User(
         username=username,
         name=name.strip(),
-        email=email.strip(),
+        email=_check_email(email),
         title=title.strip(),
         home_unit=home_unit,
         is_superuser=is_superuser,
@@ -93,6 +104,8 @@ def update_user(user_id: int, *, by: Actor, version: int | None, **changes: Any)
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         raise field_error(sorted(unknown)[0], _("Unknown field."))
+    if "email" in changes:
+        changes["email"] = _check_email(changes["email"])
     if "username" in changes:
         changes["username"] = changes["username"].strip()
         if not changes["username"]:
@@ -111,7 +124,11 @@ def update_user(user_id: int, *, by: Actor, version: int | None, **changes: Any)
         user.set_password(password)
         change_set["password"] = ["***", "***"]
     user.version += 1
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent writer took the username first
+        raise field_error("username", _("A user with this username already exists.")) from exc
     change_set.update(audit.diff(before, audit.snapshot(user, USER_FIELDS)))
     audit.record(actor=by, action=AuditAction.UPDATE, obj=user, unit=user.home_unit, changes=change_set)
     return user
@@ -125,7 +142,11 @@ def grant_role(*, by: Actor, user: User, unit: Unit, role: str) -> Membership:
     access.require(by, "membership.change", unit)
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise field_error("role", _("The user already has this role on this unit."))
-    membership = Membership.objects.create(user=user, unit=unit, role=role)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, unit=unit, role=role)
+    except IntegrityError as exc:  # granted by a concurrent writer in the meantime
+        raise field_error("role", _("The user already has this role on this unit.")) from exc
     access.forget_grants(user)
     label = Role(role).label
     audit.record(

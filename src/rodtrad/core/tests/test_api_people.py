@@ -127,3 +127,12 @@ def test_docs_and_schema_are_served_without_a_cdn(client, db):
         "/api/v1/memberships",
         "/api/v1/audit",
     } <= set(schema["paths"])
+
+
+def test_invalid_email_is_400_on_the_email_field(orgtree, admin_a, api_as):
+    response = api_as(admin_a).post(
+        "/users", {"username": "epost", "email": "inte-en-adress", "home_unit": orgtree.a1.pk}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["body", "email"]
+    assert not User.objects.filter(username="epost").exists()

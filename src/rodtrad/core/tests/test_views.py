@@ -550,3 +550,10 @@ def test_history_names_fields_and_referenced_units_in_words(orgtree, region_admi
     assert "Förvaltning A (A) → Förvaltning B (B)" in html
     assert "Överordnad enhet" in html
     assert "Ja → Nej" in html
+
+
+def test_audit_search_with_a_far_future_date_is_a_form_error(orgtree, region_admin, client):
+    client.force_login(region_admin)
+    response = client.get(reverse("core:audit"), {"until": "9999-12-31"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["until"]
