@@ -11,7 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
 from rodtrad.core.models import Role, Unit, User
-from rodtrad.core.schemas import MAX_ID, ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
+from rodtrad.core.schemas import MAX_ID, BodyIn, ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
 from rodtrad.core.services.common import field_error
 from rodtrad.documents import search, services
 from rodtrad.documents.models import Document, DocumentType, DocumentVersion
@@ -33,7 +33,7 @@ class UnitRef(Schema):
     name: str
 
 
-class Classification(Schema):
+class Classification(BodyIn):
     k: int = Field(1, ge=0, le=4, description="Konfidentialitet, 0–4.")
     r: int = Field(1, ge=0, le=4, description="Riktighet, 0–4.")
     t: int = Field(1, ge=0, le=4, description="Tillgänglighet, 0–4.")
@@ -283,14 +283,8 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
     if "unit" in data:
         values["unit"] = _fk(Unit, data["unit"], "unit")
     if data.get("classification") is not None:
-        c = data["classification"]
-        values.update(
-            classification_k=c["k"],
-            classification_r=c["r"],
-            classification_t=c["t"],
-            classification_s=c["s"],
-            classification_scheme=c["scheme"],
-        )
+        # A change names only the levels it changes; the others keep their value.
+        values.update({f"classification_{key}": level for key, level in data["classification"].items()})
     if data.get("references") is not None:
         values["references"] = [(r["source"], r["clause"]) for r in data["references"]]
     if data.get("readers") is not None:
@@ -387,6 +381,37 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     values = _metadata(data)
     doc = services.create_document(by=_user(request), content=data["content"], **values)
     return 201, _detail(doc.pk, request)
+
+
+class ImportForm(Schema):
+    unit: Id | None = Field(
+        None, description="The scope; without it, the file's Verksamhet line (whole organisation if so)."
+    )
+
+
+# Registered before /documents/{document_id}, whose pattern would otherwise take "import".
+@router.post(
+    "/documents/import",
+    response={200: DocumentOut, 201: DocumentOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+)
+def import_document(request: HttpRequest, payload: Form[ImportForm], file: File[UploadedFile]) -> Any:
+    """Create a draft from a Markdown, text, DOCX, ODT or PDF file, its metadata block filling the fields.
+
+    201 with the new document; 200 with the existing one when the same file was imported before
+    (409 if the caller may not see it); 413 over ``RODTRAD_DOCUMENT_MAX_BYTES``; 415 for another type.
+    """
+    name = file.name or ""
+    try:
+        services.check_import(name, file.size or 0)
+        unit = _fk(Unit, payload.unit, "unit") if payload.unit is not None else ""
+        result = services.import_document(by=_user(request), name=name, data=file.read(), unit=unit)
+    except services.FileTooLarge as exc:
+        return 413, {"detail": str(exc)}
+    except services.UnsupportedFile as exc:
+        return 415, {"detail": str(exc)}
+    if not Document.objects.visible_to(_user(request)).filter(pk=result.document.pk).exists():
+        return 409, {"detail": _("This file has already been imported.")}
+    return (201 if result.created else 200), _detail(result.document.pk, request)
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})

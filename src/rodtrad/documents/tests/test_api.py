@@ -172,3 +172,17 @@ def test_query_budgets_do_not_grow_with_data(orgtree, staff, api_as, k):
         make_user(unit=orgtree.a1, role=Role.READER)
     assert _queries(client, "/documents") == list_before <= 8
     assert _queries(client, f"/documents/{doc.pk}") == detail_before <= 14
+
+
+def test_classification_must_be_an_object_and_a_change_keeps_the_levels_it_does_not_name(
+    orgtree, staff, api_as
+):
+    doc = make_document(staff.editor, orgtree.a)
+    client = api_as(staff.editor)
+    assert client.post("/documents", {"title": "X", "classification": [None, None]}).status_code == 422
+    before = client.get(f"/documents/{doc.pk}").json()
+    r = client.patch(f"/documents/{doc.pk}", {"version": before["version"], "classification": {"k": 3}})
+    assert r.status_code == 200, r.content
+    assert r.json()["classification"] == {**before["classification"], "k": 3}
+    unchanged = client.patch(f"/documents/{doc.pk}", {"version": r.json()["version"], "classification": {}})
+    assert unchanged.status_code == 200 and unchanged.json()["classification"] == r.json()["classification"]
