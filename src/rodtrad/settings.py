@@ -216,3 +216,9 @@ LOGGING = {
 RODTRAD_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 #: Uploaded document files above this size are refused with 413.
 RODTRAD_DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
+#: Paths that take document uploads get their limit, with room for the form's other fields;
+#: every other request body stays under MAX_BODY_BYTES.
+BODY_LIMITS_BY_PATH = {
+    "/api/v1/documents": RODTRAD_DOCUMENT_MAX_BYTES + 1024 * 1024,
+    "/documents/": RODTRAD_DOCUMENT_MAX_BYTES + 1024 * 1024,
+}

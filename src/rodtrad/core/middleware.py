@@ -33,7 +33,15 @@ class LanguageMiddleware:
         return response
 
 
+def body_limit(path: str) -> int:
+    """The largest body ``path`` accepts: its longest prefix in BODY_LIMITS_BY_PATH, else MAX_BODY_BYTES."""
+    prefixes = [p for p in settings.BODY_LIMITS_BY_PATH if path.startswith(p)]
+    return settings.BODY_LIMITS_BY_PATH[max(prefixes, key=len)] if prefixes else settings.MAX_BODY_BYTES
+
+
 class BodySizeLimitMiddleware:
+    """Refuse a body over its path's limit with 413 before anything reads it (uploads have their own)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -42,10 +50,9 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_BODY_BYTES:
-            message = _("The request body is too large (at most %(limit)s bytes).") % {
-                "limit": settings.MAX_BODY_BYTES
-            }
+        limit = body_limit(request.path)
+        if length > limit:
+            message = _("The request body is too large (at most %(limit)s bytes).") % {"limit": limit}
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

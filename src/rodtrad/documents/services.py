@@ -10,13 +10,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -31,8 +34,8 @@ from rodtrad.core.models import AuditAction, Membership, Role, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
 from rodtrad.core.services.notifications import notify
-from rodtrad.documents import search
-from rodtrad.documents.extract import UnreadableFile, extract_text
+from rodtrad.documents import importer, search
+from rodtrad.documents.extract import BINARY_TYPES, SUPPORTED, UnreadableFile, extract_text
 from rodtrad.documents.models import (
     Document,
     DocumentNumberSeries,
@@ -336,6 +339,83 @@ def save_version(
         label=_("%(number)s version %(version)s") % {"number": doc.number, "version": working.number},
     )
     return working, created
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The outcome of importing one file: the document, and whether this import created it."""
+
+    document: Document
+    created: bool
+
+
+def check_import(name: str, size: int) -> None:
+    """Refuse a file the importer cannot take: too large (413) or of another type (415)."""
+    if size > settings.RODTRAD_DOCUMENT_MAX_BYTES:
+        raise FileTooLarge(
+            _("%(name)s is too large (at most %(limit)s bytes).")
+            % {"name": name, "limit": settings.RODTRAD_DOCUMENT_MAX_BYTES}
+        )
+    if PurePath(name).suffix.lower() not in SUPPORTED:
+        raise UnsupportedFile(
+            _("%(name)s: only Markdown, plain text, DOCX, ODT and PDF files can be imported.")
+            % {"name": name}
+        )
+
+
+@transaction.atomic
+def import_document(
+    *,
+    by: Actor,
+    name: str,
+    data: bytes,
+    published: bool = False,
+    default_type: str = "Rutin",
+    unit: Unit | None | str = "",
+) -> Imported:
+    """Create a document from a file, its metadata block filling the fields; the same bytes twice
+    create nothing the second time (the file's SHA-256 is kept on the version).
+
+    Markdown and plain text become the version's content; a DOCX, ODT or PDF file is kept as the
+    version's file with its text extracted. ``published`` (for the operator's imports of documents
+    already in force) takes it through approval to published at once. ``unit`` overrides the
+    file's Verksamhet line.
+    """
+    check_import(name, len(data))
+    digest = hashlib.sha256(data).hexdigest()
+    existing = DocumentVersion.objects.filter(source_hash=digest).select_related("document").first()
+    if existing is not None:
+        return Imported(existing.document, False)
+    try:
+        parsed = importer.parse(name, data)
+    except UnreadableFile as exc:
+        raise field_error("file", str(exc)) from exc
+    values = importer.resolve(parsed, default_type=default_type, unit=unit)
+    doc = create_document(by=by, content=parsed.content, **values)
+    version = DocumentVersion.objects.get(document=doc, number=1)
+    version.source_hash = digest
+    version.change_note = _("Imported from %(name)s") % {"name": name}
+    if PurePath(name).suffix.lower() in BINARY_TYPES:
+        version.file = ContentFile(data, name=PurePath(name).name)
+        version.file_name = PurePath(name).name[:255]
+        version.file_size = len(data)
+        version.file_text = parsed.file_text
+    version.save()
+    if version.file_text:
+        search.index_document(doc)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=version,
+        unit=doc.unit,
+        changes={"imported_from": [None, name], "source_hash": [None, digest]},
+        label=_("%(number)s version %(version)s") % {"number": doc.number, "version": 1},
+    )
+    if published:
+        submit(doc.pk, by=by, version=None)
+        approve(doc.pk, by=by, version=None, comment=_("Imported as in force."))
+        doc = publish(doc.pk, by=by, version=None)
+    return Imported(doc, True)
 
 
 def diff_versions(a: DocumentVersion, b: DocumentVersion) -> str:

@@ -10,9 +10,9 @@ import docx
 from weasyprint import HTML
 
 
-def pdf_bytes(text: str = "") -> bytes:
-    """A one-page PDF whose text layer holds ``text`` (an empty page without it)."""
-    return bytes(HTML(string=f"<p>{escape(text)}</p>").write_pdf())
+def pdf_bytes(*paragraphs: str) -> bytes:
+    """A one-page PDF whose text layer holds the paragraphs (an empty page without them)."""
+    return bytes(HTML(string="".join(f"<p>{escape(p)}</p>" for p in paragraphs)).write_pdf())
 
 
 def docx_bytes(*paragraphs: str) -> bytes:
