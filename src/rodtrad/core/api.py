@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
@@ -274,7 +274,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
         manager=_fk(User, payload.manager, "manager"),
         external_id=payload.external_id,
     )
-    return 201, _unit_out(unit.pk)
+    return Status(201, _unit_out(unit.pk))
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **errors(404)})
@@ -306,8 +306,8 @@ def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = Non
     get_object_or_404(Unit, pk=unit_id)
     unit = org.delete_unit(unit_id, by=_user(request), version=version)
     if unit is None:
-        return 204, None
-    return 200, _unit_out(unit.pk)
+        return Status(204, None)
+    return Status(200, _unit_out(unit.pk))
 
 
 @router.get("/units/{unit_id}/tree", response={200: TreeNode, **errors(404)})
@@ -361,7 +361,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
         home_unit=_fk(Unit, payload.home_unit, "home_unit"),
         password=payload.password,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **errors(404)})
@@ -412,14 +412,14 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
         unit=_fk(Unit, payload.unit, "unit"),
         role=payload.role,
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, **errors(403, 404)})
 def delete_membership(request: HttpRequest, membership_id: Id) -> Any:
     get_object_or_404(_visible_memberships(_user(request)), pk=membership_id)
     people.revoke_role(membership_id, by=_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 # ---- audit and notifications -----------------------------------------------
