@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from rodtrad.core.access import SYSTEM
+from rodtrad.core.demo.loader import load
 from rodtrad.core.models import AuditEntry
 from rodtrad.core.tests.factories import make_user
 from rodtrad.documents import importer, search, services
@@ -156,7 +158,8 @@ def test_command_publishes_and_names_unsupported_files(orgtree, staff, tmp_path,
     (tmp_path / "bild.png").write_bytes(b"\x89PNG")
     with pytest.raises(CommandError, match="1 imported, 0 skipped, 1 failed"):
         call_command("import-documents", str(tmp_path / "policy.md"), str(tmp_path / "bild.png"), "--publish")
-    assert "bild.png: only Markdown" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "failed" in out and "bild.png" in out and "DOCX" in out
     assert Document.objects.get().status == Document.Status.PUBLISHED
 
 
@@ -201,3 +204,19 @@ def test_document_uploads_have_their_own_body_limit(orgtree, staff, api_as):
     assert _upload(client, "rutin.md", body, unit=orgtree.a.pk).status_code == 201
     assert client.post("/units", {"name": "x" * 12_000}).status_code == 413
     assert _upload(client, "stor.md", body * 5, unit=orgtree.a.pk).status_code == 413
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_its_library_through_the_importer_once():
+    load("kalmar")
+    documents, entries = Document.objects.count(), AuditEntry.objects.count()
+    assert documents >= 31
+    policy = Document.objects.get(title="Regionens policy för kvalitet och ständiga förbättringar")
+    assert policy.status == Document.Status.PUBLISHED and policy.classification_k == 0
+    assert policy.unit is None and policy.approver_body == "Regionfullmäktige"
+    assert [str(r) for r in policy.references.all()][-1] == "HSLF-FS 2017:40"
+    assert Document.objects.due_for_review(timezone.localdate()).count() >= 8
+    assert Document.objects.filter(read_version__isnull=False).count() >= 8
+    assert DocumentVersion.objects.exclude(source_hash="").count() >= 30
+    load("kalmar")
+    assert (Document.objects.count(), AuditEntry.objects.count()) == (documents, entries)

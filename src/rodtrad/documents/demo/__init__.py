@@ -1,6 +1,6 @@
 """Demo documents for a profile: a published routine with reading required, a draft and a public report.
 
-Kept small on purpose; the importer loads the profile's policy and the larger demo set.
+The region's policy and the larger library come through the importer (:mod:`.library`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.utils import timezone
 from rodtrad.core.demo.profiles import Profile
 from rodtrad.core.models import Role, Unit, User
 from rodtrad.documents import services
+from rodtrad.documents.demo.library import load_library
 from rodtrad.documents.models import Document, DocumentType
 
 ROUTINE = """# Rutin för händelseanalys
@@ -102,3 +103,4 @@ def load_documents(profile: Profile) -> None:
         doc = services.submit(doc.pk, by=quality, version=doc.version)
         doc = services.approve(doc.pk, by=approver, version=doc.version)
         services.publish(doc.pk, by=quality, version=doc.version)
+    load_library(profile)
