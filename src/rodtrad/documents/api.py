@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from rodtrad.core.models import Role, Unit, User
 from rodtrad.core.schemas import MAX_ID, BodyIn, ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
 from rodtrad.core.services.common import field_error
-from rodtrad.documents import search, services
+from rodtrad.documents import export, search, services
 from rodtrad.documents.models import Document, DocumentType, DocumentVersion
 
 router = Router(tags=["documents"])
@@ -412,6 +412,40 @@ def import_document(request: HttpRequest, payload: Form[ImportForm], file: File[
     if not Document.objects.visible_to(_user(request)).filter(pk=result.document.pk).exists():
         return 409, {"detail": _("This file has already been imported.")}
     return (201 if result.created else 200), _detail(result.document.pk, request)
+
+
+def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _export_rows(request: HttpRequest, filters: DocumentFilter) -> Any:
+    qs = Document.objects.visible_to(_user(request)).select_related("type", "unit", "approver", "author")
+    return search.apply_filters(qs, _filters(filters)).order_by("number")[: export.LIST_LIMIT + 1]
+
+
+# The list exports, too, come before /documents/{document_id}.
+@router.get("/documents/export.pdf", response={200: None, 401: ErrorOut, 404: ErrorOut})
+def export_list_pdf(request: HttpRequest, filters: Query[DocumentFilter]) -> HttpResponse:
+    """The filtered list (the documents the caller may see) as a PDF table."""
+    return _file(export.list_pdf(_export_rows(request, filters)), export.PDF, "dokument.pdf")
+
+
+@router.get("/documents/export.xlsx", response={200: None, 401: ErrorOut, 404: ErrorOut})
+def export_list_xlsx(request: HttpRequest, filters: Query[DocumentFilter]) -> HttpResponse:
+    """The filtered list (the documents the caller may see) as an Excel workbook."""
+    return _file(export.list_xlsx(_export_rows(request, filters)), export.XLSX, "dokument.xlsx")
+
+
+@router.get("/documents/{document_id}/export.pdf", response={200: None, **ERRORS})
+def export_document_pdf(request: HttpRequest, document_id: Id) -> HttpResponse:
+    """The document as PDF, metadata block on top: the published version, else the latest one the
+    caller may read. Like reading it, exporting a K 3 or K 4 document is logged."""
+    doc = _detail(document_id, request)
+    versions = services.visible_versions(doc, by=_user(request))
+    version = doc.published_version or (versions[-1] if versions else None)
+    return _file(export.document_pdf(doc, version), export.PDF, f"{doc.number}.pdf")
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})

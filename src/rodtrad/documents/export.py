@@ -1,0 +1,107 @@
+"""Exports: a document to PDF with its metadata block on top, and a list of documents to PDF or XLSX.
+
+WeasyPrint renders the Django templates. It is given no way to fetch anything: a document's
+HTML is sanitised, but an image address in it must never make the server open a connection.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from rodtrad.documents.models import Document, DocumentVersion
+
+#: Lists longer than this are cut, and say so: a PDF of every document helps nobody.
+LIST_LIMIT = 5000
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class NoFetching(URLFetcher):  # type: ignore[misc]
+    """A fetcher that refuses every URL; WeasyPrint leaves the resource out and renders the rest."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        raise ValueError(f"Exports fetch nothing: {url}")
+
+
+def _pdf(html: str) -> bytes:
+    return bytes(HTML(string=html, url_fetcher=NoFetching()).write_pdf())
+
+
+def document_pdf(doc: Document, version: DocumentVersion | None) -> bytes:
+    """The document as the regions print it: the metadata block, then the version's text."""
+    context = {"doc": doc, "version": version, "today": timezone.localdate()}
+    return _pdf(render_to_string("documents/export_document.html", context))
+
+
+def headings() -> list[str]:
+    return [
+        _("Document number"),
+        _("Title"),
+        _("Type"),
+        _("Scope"),
+        _("Status"),
+        _("Valid from"),
+        _("Review by"),
+        _("Information security"),
+        _("Approver"),
+        _("Author"),
+    ]
+
+
+def rows(documents: Iterable[Document]) -> list[list[Any]]:
+    """One row per document; the scope, type and people must be selected with it."""
+    return [
+        [
+            d.number,
+            d.title,
+            d.type.name,
+            d.unit.name if d.unit else _("The whole organisation"),
+            d.get_status_display(),
+            d.valid_from,
+            d.review_by,
+            f"K{d.classification_k} R{d.classification_r} T{d.classification_t} S{d.classification_s}",
+            str(d.approver) if d.approver else d.approver_body,
+            str(d.author) if d.author else d.author_body,
+        ]
+        for d in documents
+    ]
+
+
+def list_pdf(documents: Iterable[Document]) -> bytes:
+    table = rows(documents)
+    context = {
+        "headings": headings(),
+        "rows": table[:LIST_LIMIT],
+        "truncated": len(table) > LIST_LIMIT,
+        "limit": LIST_LIMIT,
+        "today": timezone.localdate(),
+    }
+    return _pdf(render_to_string("documents/export_list.html", context))
+
+
+def list_xlsx(documents: Iterable[Document]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = _("Documents")[:31]
+    sheet.append(headings())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(documents)[:LIST_LIMIT]:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJ", (16, 50, 18, 30, 14, 12, 12, 16, 24, 24), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
