@@ -117,11 +117,17 @@ class DocumentForm(ShellForm):
         widget=_date_input(),
         help_text=_("Empty: from the type's review interval."),
     )
-    classification_k = forms.TypedChoiceField(label=_("Confidentiality (K)"), choices=LEVELS, coerce=int)
-    classification_r = forms.TypedChoiceField(label=_("Integrity (R)"), choices=LEVELS, coerce=int)
-    classification_t = forms.TypedChoiceField(label=_("Availability (T)"), choices=LEVELS, coerce=int)
-    classification_s = forms.TypedChoiceField(label=_("Traceability (S)"), choices=LEVELS, coerce=int)
-    classification_scheme = forms.CharField(label=_("Classification scheme"), max_length=60)
+    classification_k = forms.TypedChoiceField(
+        label=_("Confidentiality (K)"), choices=LEVELS, coerce=int, initial=1
+    )
+    classification_r = forms.TypedChoiceField(label=_("Integrity (R)"), choices=LEVELS, coerce=int, initial=1)
+    classification_t = forms.TypedChoiceField(
+        label=_("Availability (T)"), choices=LEVELS, coerce=int, initial=1
+    )
+    classification_s = forms.TypedChoiceField(
+        label=_("Traceability (S)"), choices=LEVELS, coerce=int, initial=1
+    )
+    classification_scheme = forms.CharField(label=_("Classification scheme"), max_length=60, initial="KLASSA")
     references = forms.CharField(
         label=_("References"),
         required=False,

@@ -8,6 +8,7 @@ is a 403). Service refusals become form errors; each page reads a fixed number o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -102,6 +104,17 @@ def _document_for(request: HttpRequest, pk: int, action: str | None = None) -> D
     if action is not None:
         access.require(_user(request), action, doc)
     return doc
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _content(version: DocumentVersion | None) -> str:
+    """The version's sanitised HTML with its headings moved below the page's own h1 and h2."""
+    if version is None:
+        return ""
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", version.html)
+    return mark_safe(html)  # noqa: S308 (nh3 sanitised it when the version was saved)
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -207,6 +220,7 @@ def _document_page(request: HttpRequest, doc: Document, status: int = 200, **bou
         "versions": versions,
         "working": working,
         "shown": shown,
+        "content": _content(shown),
         "workers": workers,
         "reviews": reviews if workers else [],
         "can_edit": can_edit and doc.status != Document.Status.WITHDRAWN,
@@ -265,7 +279,8 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _versions_by_number(request, doc).get(number)
     if version is None:
         raise Http404
-    return render(request, "documents/version.html", {"doc": doc, "version": version})
+    context = {"doc": doc, "version": version, "content": _content(version)}
+    return render(request, "documents/version.html", context)
 
 
 @login_required
@@ -656,4 +671,5 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     footer = feedback.page_footer(
         doc, next_url=request.path, owner=doc.owner, contacts=[doc.contact], updated=updated
     )
-    return render(request, "documents/public_detail.html", {"doc": doc, "shown": published, "footer": footer})
+    context = {"doc": doc, "shown": published, "content": _content(published), "footer": footer}
+    return render(request, "documents/public_detail.html", context)

@@ -277,7 +277,8 @@ def test_editing_content_of_a_published_document_starts_a_new_revision(
     data.update(content="Reviderad text", change_note="Ny revision")
     assert client.post(url("document_edit", published.pk), data).status_code == 302
     doc = reload(published)
-    assert doc.versions.count() == 2 and doc.published_version.number == 1
+    assert doc.versions.count() == 2
+    assert doc.published_version is not None and doc.published_version.number == 1
     html = client.get(url("document", doc.pk)).content.decode()
     assert "Version 2 är under arbete" in html
 
