@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.document_detail, name="document"),
     path("<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
+    path("<int:pk>/versions/<int:number>/file/", views.version_file, name="version_file"),
     path("<int:pk>/diff/", views.version_diff, name="diff"),
     path("<int:pk>/submit/", views.document_submit, name="submit"),
     path("<int:pk>/review/", views.document_review, name="review"),

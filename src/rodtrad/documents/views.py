@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -272,15 +272,34 @@ def _versions_by_number(request: HttpRequest, doc: Document) -> dict[int, Docume
     return {v.number: v for v in services.visible_versions(doc, by=_user(request))}
 
 
-@login_required
-@require_GET
-def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    doc = _document_for(request, pk)
+def _opened_version(request: HttpRequest, pk: int, number: int) -> tuple[Document, DocumentVersion]:
+    """A version the user may read, with the read of a K 3 or K 4 document logged."""
+    try:
+        doc = services.open_document(pk, by=_user(request))
+    except Document.DoesNotExist:
+        raise Http404 from None
     version = _versions_by_number(request, doc).get(number)
     if version is None:
         raise Http404
+    return doc, version
+
+
+@login_required
+@require_GET
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    doc, version = _opened_version(request, pk, number)
     context = {"doc": doc, "version": version, "content": _content(version)}
     return render(request, "documents/version.html", context)
+
+
+@require_GET
+def version_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
+    """A version's uploaded file, under the document's own access rule (K 0 also without login)."""
+    doc, version = _opened_version(request, pk, number)
+    if not version.file:
+        raise Http404
+    name = version.file_name or version.file.name.rsplit("/", 1)[-1]
+    return FileResponse(version.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

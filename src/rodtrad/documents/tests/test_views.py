@@ -545,3 +545,30 @@ def test_pages_hold_their_query_budget_and_do_not_grow(staff: Any, orgtree: Any)
         client = client_for(users[who]) if not key.startswith("public") else Client()
         assert count(client, _targets(doc)[key][0]) == n, (who, key)
     assert Document.objects.count() == 51
+
+
+# ---- uploaded files ---------------------------------------------------------------------------
+
+
+def _with_file(staff: Any, orgtree: Any, k: int) -> Document:
+    doc = make_document(staff.editor, orgtree.a, classification_k=k)
+    pdf = SimpleUploadedFile("rutin.pdf", minimal_pdf(), content_type="application/pdf")
+    services.save_version(doc.pk, by=staff.editor, version=None, file=pdf)
+    return publish_document(doc, editor=staff.editor, approver=staff.approver)
+
+
+def test_a_file_is_served_under_the_documents_own_access_rule(staff: Any, orgtree: Any) -> None:
+    doc = _with_file(staff, orgtree, k=3)
+    path = url("version_file", doc.pk, 1)
+    response = client_for(staff.reader_a1).get(path)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert 'filename="rutin.pdf"' in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(object_id=str(doc.pk), action="read", actor=staff.reader_a1).exists()
+    assert client_for(staff.reader_b1).get(path).status_code == 404
+    assert Client().get(path).status_code == 404
+
+
+def test_a_public_documents_file_is_served_without_login(staff: Any, orgtree: Any) -> None:
+    doc = _with_file(staff, orgtree, k=0)
+    assert Client().get(url("version_file", doc.pk, 1)).status_code == 200
