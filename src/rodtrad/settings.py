@@ -189,6 +189,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "rodtrad@localhost")
 
+# One cache for all app processes (rate limits of anonymous feedback): the database's.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rodtrad_cache"}}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -18,7 +19,7 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> Any:
+def empty_cache(db: Any) -> Any:
     cache.clear()
     yield
     cache.clear()
@@ -108,3 +109,14 @@ def test_summary_counts_answers_and_lists_comments(orgtree: Any) -> None:
 
 def test_feedback_needs_post(db: Any) -> None:
     assert Client().get(reverse("core:feedback")).status_code == 405
+
+
+def test_the_rate_limit_is_shared_by_every_app_process(db: Any) -> None:
+    """The cache is the database's, so a second gunicorn worker sees the same counts."""
+    from django.conf import settings
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    cache.set("probe", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM rodtrad_cache")
+        assert cursor.fetchone()[0] >= 1
