@@ -16,8 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("RODTRAD_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("RODTRAD_THREADS", "4")))
+        # Sync workers (one thread each) by default: with threads, kept-alive connections
+        # pile up in one process and leave the other cores idle.
+        default_workers = 2 * (os.cpu_count() or 1)
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("RODTRAD_WORKERS", default_workers))
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("RODTRAD_THREADS", "1")))
 
     def handle(self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
