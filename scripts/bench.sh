@@ -2,7 +2,7 @@
 # make bench: generate a region-scale organisation in a fresh var/bench/, serve it with the
 # production server and measure it (rodtrad bench). Exits non-zero when a target is missed.
 #
-# Tunables: BENCH_UNITS, BENCH_USERS, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint),
+# Tunables: BENCH_UNITS, BENCH_USERS, BENCH_DOCUMENTS, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint),
 # BENCH_ARGS (more options for rodtrad bench, e.g. "--workers 4 --threads 1").
 # The targets are for SQLite, so DATABASE_URL is ignored here.
 set -euo pipefail
@@ -21,7 +21,7 @@ mkdir -p "$RODTRAD_DATA_DIR"
 
 $RT migrate --verbosity 0
 start=$(date +%s.%N)
-$RT generate --units "$UNITS" --users "$USERS" --seed "$SEED"
+$RT generate --units "$UNITS" --users "$USERS" --documents "${BENCH_DOCUMENTS:-20000}" --seed "$SEED"
 end=$(date +%s.%N)
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 echo "bench: generation took ${seconds} s"

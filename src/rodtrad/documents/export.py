@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from rodtrad.documents.models import Document, DocumentVersion
 
@@ -26,14 +24,18 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class NoFetching(URLFetcher):  # type: ignore[misc]
-    """A fetcher that refuses every URL; WeasyPrint leaves the resource out and renders the rest."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        raise ValueError(f"Exports fetch nothing: {url}")
-
-
 def _pdf(html: str) -> bytes:
+    """Render with a fetcher that refuses every URL: WeasyPrint leaves the resource out.
+
+    WeasyPrint is imported here, not at start-up: it is slow to load and only exports need it.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"Exports fetch nothing: {url}")
+
     return bytes(HTML(string=html, url_fetcher=NoFetching()).write_pdf())
 
 

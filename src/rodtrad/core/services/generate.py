@@ -8,6 +8,7 @@ and 15,000 people. The audit chain is still extended only by
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import Any, Protocol
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from rodtrad.core.access import SYSTEM
@@ -270,9 +273,9 @@ def password_for(seed: int) -> str:
     return f"{PASSWORD_PREFIX}{seed}"
 
 
-def rows_to_write(units: int, users: int, audit_entries: int) -> int:
+def rows_to_write(units: int, users: int, audit_entries: int, documents: int = 0) -> int:
     """A close estimate of the rows written, for the progress bar's total."""
-    return units + users + round(users * 1.2) + audit_entries + 1
+    return units + users + round(users * 1.2) + audit_entries + 1 + documents * 5
 
 
 def _ascii(text: str) -> str:
@@ -447,7 +450,13 @@ def _bulk(model: type[models.Model], rows: list[Any], progress: Progress | None)
 
 @transaction.atomic
 def generate(
-    *, units: int, users: int, seed: int = 1, audit_entries: int = 20000, progress: Progress | None = None
+    *,
+    units: int,
+    users: int,
+    seed: int = 1,
+    audit_entries: int = 20000,
+    documents: int = 0,
+    progress: Progress | None = None,
 ) -> Generated:
     """Write a region of ``units`` units and ``users`` people into an empty organisation tree.
 
@@ -478,6 +487,7 @@ def generate(
     if not Organisation.objects.exists():
         org.update_organisation(by=SYSTEM, name=region.name, vision="Benchmarkdata", profile="generate")
     written = _write_history(plan, memberships, audit_entries, progress)
+    generate_documents(documents, seed=seed, progress=progress)
     audit.record(
         actor=SYSTEM,
         action=AuditAction.GENERATE,
@@ -489,7 +499,110 @@ def generate(
             "users": [None, len(plan.users)],
             "memberships": [None, len(memberships)],
             "audit_entries": [None, written],
+            "documents": [None, documents],
         },
         label=_("Generated benchmark organisation"),
     )
     return Generated(region, len(plan.units), len(plan.users), len(memberships), written + 1, password)
+
+
+TOPICS = (
+    ("handhygien", "Basala hygienrutiner och handdesinfektion följs vid varje patientkontakt."),
+    ("läkemedel", "Läkemedel förvaras inlåsta och administreras enligt ordination med signering."),
+    ("fallprevention", "Patienter riskbedöms för fall och får åtgärder enligt vårdplanen."),
+    ("avvikelser", "Avvikelser rapporteras samma dag och följs upp med åtgärder och lärande."),
+    ("förbättringsarbete", "Förbättringar prövas i små steg och resultaten följs upp varje månad."),
+    ("informationssäkerhet", "Information klassas och behörigheter följs upp två gånger per år."),
+    ("nutrition", "Risk för undernäring bedöms och nutritionsplaner upprättas vid behov."),
+    ("trycksår", "Risken för trycksår bedöms vid inskrivning och förebyggs med tryckavlastning."),
+    ("avfall", "Avfall sorteras vid källan och farligt avfall hanteras enligt föreskrifterna."),
+    ("krisberedskap", "Vid allvarlig händelse leds arbetet enligt planen och övas två gånger per år."),
+    ("journalföring", "Journalen förs fortlöpande och granskas i egenkontroller varje kvartal."),
+    ("smärta", "Smärta skattas före och efter behandling och dokumenteras i journalen."),
+)
+FILLER = (
+    "Chefen ansvarar för att rutinen är känd och tillämpas på enheten.",
+    "Medarbetarna deltar i uppföljningen och föreslår förbättringar.",
+    "Resultaten redovisas på arbetsplatsträffen och i verksamhetsberättelsen.",
+    "Rutinen revideras när arbetssättet ändras eller nya krav tillkommer.",
+    "Avvikelser från rutinen rapporteras i avvikelsesystemet.",
+)
+
+
+def generate_documents(n: int, *, seed: int = 1, progress: Progress | None = None) -> int:
+    """``n`` documents with three versions each and their search index rows, in bulk.
+
+    Most are published (versions 1–2 superseded, 3 published); the rest have a draft third
+    version. Scopes, types, classifications and review dates are spread as in a real region.
+    """
+    from rodtrad.documents.models import (
+        Document,
+        DocumentType,
+        DocumentVersion,
+        SearchEntry,
+    )
+    from rodtrad.documents.search import entry_for
+
+    rng = random.Random(seed + 7)  # noqa: S311 - benchmark data, not secrets
+    types = list(DocumentType.objects.all())
+    units = list(Unit.objects.filter(depth__gte=2).values_list("pk", "name", "manager_id"))
+    if not units or n <= 0:
+        return 0
+    year = timezone.localdate().year
+    today = timezone.localdate()
+    docs: list[Document] = []
+    texts: list[str] = []
+    for i in range(n):
+        doc_type = rng.choice(types)
+        unit_id, unit_name, manager = rng.choice(units)
+        topic, sentence = rng.choice(TOPICS)
+        k = rng.choices((0, 1, 2, 3, 4), (10, 40, 40, 8, 2))[0]
+        published = rng.random() < 0.85
+        valid_from = today - dt.timedelta(days=rng.randint(150, 1500))
+        docs.append(
+            Document(
+                number=f"GEN-{year}-{i + 1:06d}",
+                title=f"{doc_type.name} för {topic} – {unit_name}",
+                type=doc_type,
+                unit_id=unit_id,
+                owner_id=manager,
+                approver_body="Verksamhetschef",
+                author_body=unit_name[:200],
+                valid_from=valid_from,
+                review_by=today + dt.timedelta(days=rng.randint(-120, 700)),
+                classification_k=k,
+                keywords=[topic],
+                status=Document.Status.PUBLISHED if published else Document.Status.DRAFT,
+            )
+        )
+        texts.append(" ".join([sentence, *rng.sample(FILLER, 3)]))
+    _bulk(Document, docs, progress)
+    versions: list[DocumentVersion] = []
+    for doc, text in zip(docs, texts, strict=True):
+        for number in (1, 2, 3):
+            state: str = DocumentVersion.State.SUPERSEDED
+            if number == 3:
+                state = doc.status
+            elif number == 2 and doc.status != "published":
+                state = DocumentVersion.State.PUBLISHED  # a revision under way
+
+            versions.append(
+                DocumentVersion(
+                    document=doc,
+                    number=number,
+                    state=state,
+                    content=f"# {doc.title}\n\n{text}\n",
+                    html=f"<h1>{escape(doc.title)}</h1>\n<p>{escape(text)}</p>\n",
+                    change_note=f"Version {number}",
+                )
+            )
+    _bulk(DocumentVersion, versions, progress)
+    for doc, second, third in zip(docs, versions[1::3], versions[2::3], strict=True):
+        doc.published_version = third if doc.status == "published" else second
+    Document.objects.bulk_update(docs, ["published_version"], batch_size=BATCH)
+    entries = [
+        entry_for(doc, text, [], name)
+        for doc, text, name in zip(docs, texts, (d.author_body for d in docs), strict=True)
+    ]
+    _bulk(SearchEntry, entries, progress)
+    return n

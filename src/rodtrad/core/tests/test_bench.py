@@ -15,8 +15,9 @@ KEYS = {"name", "p50_ms", "p95_ms", "target_p95_ms", "queries"}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_bench_measures_each_endpoint_over_http_and_writes_results_json(live_server, tmp_path):
-    generate(units=20, users=40, seed=1, audit_entries=20)
+def test_bench_measures_each_endpoint_over_http_and_writes_results_json(live_server, tmp_path, monkeypatch):
+    generate(units=20, users=40, seed=1, audit_entries=20, documents=30)
+    monkeypatch.setattr(bench, "IMPORT_FILES", 5)
     results = bench.run(url=live_server.url, requests=3, warmup=1, clients=2, generation_seconds=1.5)
     out = tmp_path / "bench" / "results.json"
     bench.write(results, out)
@@ -31,7 +32,11 @@ def test_bench_measures_each_endpoint_over_http_and_writes_results_json(live_ser
     assert by_name["API unit tree (20 units)"]["target_p95_ms"] == 100.0
     assert by_name["Min sida /"]["target_p95_ms"] == 50.0
     assert by_name["API audit ?limit=50 (quality)"]["target_p95_ms"] is None
-    for row in rows[1:]:
+    assert by_name["API search (30 documents)"]["target_p95_ms"] == 50.0
+    assert by_name["API documents, filtered"]["target_p95_ms"] == 80.0
+    timed = by_name.pop("import 5 Markdown files")
+    assert timed["target_p95_ms"] == 60_000.0 and timed["queries"] is None
+    for row in rows[1:-1]:
         assert row["queries"] >= 1
         assert 0 < row["p50_ms"] <= row["p95_ms"]
 
