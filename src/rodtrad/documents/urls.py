@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rodtrad.documents import views
+from rodtrad.documents import search_views, views
 
 app_name = "documents"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.document_list, name="documents"),
     path("new/", views.document_create, name="document_create"),
     path("review-due/", views.review_due, name="review_due"),
+    path("search/", search_views.document_search, name="search"),
     path("<int:pk>/", views.document_detail, name="document"),
     path("<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),

@@ -206,3 +206,13 @@ def test_search_query_budget_does_not_grow(orgtree, staff, api_as):
     for n in range(5):
         _published(staff, orgtree.a1, f"Förbättringar {n + 2}", IMPROVEMENT, classification_k=3)
     assert queries() == before <= 8
+
+
+def test_search_page_and_htmx_results(corpus, staff, client):
+    client.force_login(staff.reader_a1)
+    page = client.get("/documents/search/", {"q": "förbättringar"})
+    assert page.status_code == 200 and b'role="search"' in page.content
+    assert page.content.count(b"<mark>") >= 2 and corpus["improvement"].number.encode() in page.content
+    partial = client.get("/documents/search/", {"q": "förbättringar"}, headers={"HX-Request": "true"})
+    assert b"<html" not in partial.content and b"<mark>" in partial.content
+    assert client.get("/documents/search/", {"q": "fotboll"}).status_code == 200

@@ -1,0 +1,53 @@
+"""The search page: Swedish full-text search with the list's filters; htmx swaps in the results."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from rodtrad.documents import search
+from rodtrad.documents.forms import FilterForm
+
+PAGE_SIZE = 20
+
+
+class SearchForm(FilterForm):
+    id_prefix = "search"
+
+    q = forms.CharField(label=_("Search for"), max_length=500, required=False)
+    field_order = ["q", "type", "unit", "status", "classification", "due"]
+
+
+@login_required
+@require_GET
+def document_search(request: HttpRequest) -> HttpResponse:
+    """Ranked hits with highlighted passages, only among the documents the person may see."""
+    form = SearchForm(request.GET or None)
+    hits: list[search.Hit] = []
+    page = None
+    q = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        data = form.cleaned_data
+        q = data["q"].strip()
+        filters = search.Filters(
+            type=data["type"].pk if data["type"] else None,
+            unit=data["unit"],
+            status=data["status"] or None,
+            classification=data["classification"],
+            due_for_review=True if data["due"] else None,
+        )
+        found = search.search(request.user, q, filters).select_related("type", "unit")
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = search.hits(page.object_list, q)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "q": q, "hits": hits, "page": page, "query": query.urlencode()}
+    template = (
+        "documents/search_results.html" if request.headers.get("HX-Request") else "documents/search.html"
+    )
+    return render(request, template, context)
