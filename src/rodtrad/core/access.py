@@ -62,7 +62,7 @@ SYSTEM = System()
 Actor = User | System
 
 
-def _grants(user: User) -> list[tuple[str, str]]:
+def grants(user: User) -> list[tuple[str, str]]:
     """(unit path, role) pairs for the user, read once per user object."""
     cached: list[tuple[str, str]] | None = getattr(user, "_rodtrad_grants", None)
     if cached is None:
@@ -91,7 +91,7 @@ def subtree_paths(user: Any, action: str) -> list[str] | None:
     if user.is_superuser or action in OPEN_TO_SIGNED_IN:
         return None
     roles = _roles_for(action)
-    paths = sorted({path for path, role in _grants(user) if role in roles})
+    paths = sorted({path for path, role in grants(user) if role in roles})
     tops: list[str] = []
     for path in paths:  # sorted, so an ancestor comes before its descendants
         if not any(path.startswith(top) for top in tops):

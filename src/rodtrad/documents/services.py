@@ -751,7 +751,7 @@ def to_read(user: Any) -> QuerySet[Document]:
     """The documents the user is asked to read and has not yet confirmed ("Att läsa")."""
     if not getattr(user, "is_authenticated", False):
         return Document.objects.none()
-    grants = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
+    grants = access.grants(user)
     if not grants:
         return Document.objects.none()
     asked = Q(pk__in=[])
