@@ -40,10 +40,19 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "document.publish": frozenset({Role.EDITOR, Role.QUALITY}),
     "document.withdraw": frozenset({Role.QUALITY, Role.APPROVER}),
     "document.reads": frozenset({Role.QUALITY, Role.MANAGER}),
+    "goal.view": ALL_ROLES,
+    "goalarea.edit": frozenset({Role.ADMIN, Role.QUALITY}),
+    "goal.edit": frozenset({Role.EDITOR, Role.MANAGER, Role.QUALITY}),
+    "goal.breakdown": frozenset({Role.MANAGER, Role.QUALITY}),
+    "indicator.edit": frozenset({Role.MANAGER, Role.QUALITY}),
+    "measurement.edit": frozenset({Role.EDITOR, Role.MANAGER, Role.QUALITY}),
+    "followup.edit": frozenset({Role.EDITOR, Role.MANAGER, Role.QUALITY}),
+    "followup.round": frozenset({Role.QUALITY}),
 }
 
-#: Actions open to every signed-in person: the organisation tree itself is not secret.
-OPEN_TO_SIGNED_IN = frozenset({"unit.view"})
+#: Actions open to every signed-in person: the organisation tree itself is not secret, nor are the
+#: goals, indicators and follow-ups (a unit's red thread runs through goals above its own subtree).
+OPEN_TO_SIGNED_IN = frozenset({"unit.view", "goal.view"})
 
 
 class System:

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GoalsConfig(AppConfig):
+    name = "rodtrad.goals"
+    verbose_name = _("Goals and follow-up")
+
+    def ready(self) -> None:
+        from rodtrad.core.demo.loader import EXTENSIONS
+        from rodtrad.goals.demo import load_goals
+
+        if load_goals not in EXTENSIONS:
+            EXTENSIONS.append(load_goals)

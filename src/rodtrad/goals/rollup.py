@@ -1,0 +1,492 @@
+"""Read services for the red thread: statuses rolled up, the overview, chains and indicator series.
+
+The roll-up rule, as the organisation chooses it in :class:`GoalSettings`:
+
+- An indicator linked to a goal is judged on its latest value in the year for the goal's
+  unit (total, not by sex) against that year's thresholds: green at or past ``green``,
+  yellow at or past ``yellow``, otherwise red. No value or no target: no status.
+- A goal's status comes from its indicators and its child goals (those running in the
+  year), ignoring those without status. *Worst of*: the worst status decides. *Majority*:
+  the most common status decides, a tie going to the worse. Nothing to judge: no status.
+- A goal area's status comes from its top goals by the same rule.
+- Among equals, indicators (by code) come before child goals (by title, then id), so the
+  status and its reason are the same every time. The reason names what decided it.
+
+Everything is set-based: a fixed number of queries for any number of goals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rodtrad.core.models import Organisation, Unit
+from rodtrad.goals import periods
+from rodtrad.goals.models import (
+    Activity,
+    FollowUp,
+    FollowUpRound,
+    Goal,
+    GoalArea,
+    GoalSettings,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    Sex,
+)
+from rodtrad.goals.services import goal_settings
+
+
+class Light(models.TextChoices):
+    """A computed status; the order of severity is red, yellow, green, then none."""
+
+    GREEN = "green", gettext_lazy("Green")
+    YELLOW = "yellow", gettext_lazy("Yellow")
+    RED = "red", gettext_lazy("Red")
+    NONE = "none", gettext_lazy("No status")
+
+
+SEVERITY = {Light.RED: 3, Light.YELLOW: 2, Light.GREEN: 1, Light.NONE: 0}
+
+
+@dataclass(frozen=True)
+class Status:
+    light: Light
+    reason: str
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """An indicator judged for one goal: its latest value in the year against the year's target."""
+
+    indicator_id: int
+    code: str
+    name: str
+    measure: str
+    direction: str
+    period: str | None
+    value: float | None
+    target: float | None
+    green: float | None
+    yellow: float | None
+    status: Status
+
+
+@dataclass
+class GoalStatus:
+    """One goal with its rolled-up status, as the overview, unit pages and chains show it."""
+
+    id: int
+    title: str
+    area_id: int
+    parent_id: int | None
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    status: Status = field(default_factory=lambda: Status(Light.NONE, ""))
+    indicators: list[IndicatorValue] = field(default_factory=list)
+    children: list[int] = field(default_factory=list)
+
+
+def default_year(goal: Goal | None = None, today: dt.date | None = None) -> int:
+    """This year, or the nearest year the goal runs in."""
+    year = (today or timezone.localdate()).year
+    if goal is not None:
+        year = min(max(year, goal.year_from), goal.year_to)
+    return year
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.10g}".replace(".", ",")
+
+
+def _period_label(code: str) -> str:
+    return code[5:] + " " + code[:4] if len(code) > 4 else code
+
+
+def judge(direction: str, value: float | None, target: IndicatorTarget | None) -> Light:
+    """Green at or past ``green``, yellow at or past ``yellow``, else red (by the direction)."""
+    if value is None or target is None:
+        return Light.NONE
+    if direction == Indicator.Direction.LOWER:
+        value, green, yellow = -value, -target.green, -target.yellow
+    else:
+        green, yellow = target.green, target.yellow
+    if value >= green:
+        return Light.GREEN
+    if value >= yellow:
+        return Light.YELLOW
+    return Light.RED
+
+
+def _indicator_reason(light: Light, row: dict[str, Any], target: IndicatorTarget | None, year: int) -> str:
+    if row["period"] is None:
+        return _("Indicator %(code)s has no value for %(year)s.") % {"code": row["code"], "year": year}
+    if target is None:
+        return _("Indicator %(code)s has no target for %(year)s.") % {"code": row["code"], "year": year}
+    return _("Indicator %(code)s is %(value)s %(measure)s in %(period)s (target %(target)s).") % {
+        "code": row["code"],
+        "value": _number(row["value"]),
+        "measure": row["measure"],
+        "period": _period_label(row["period"]),
+        "target": _number(target.target),
+    }
+
+
+def _decide(rule: str, inputs: list[tuple[Light, str]]) -> Status:
+    """Apply the rule to (status, reason) inputs already in their deterministic order."""
+    judged = [(light, reason) for light, reason in inputs if light != Light.NONE]
+    if not judged:
+        return Status(
+            Light.NONE, _("Nothing to judge yet: no values against targets and no judged sub-goals.")
+        )
+    if rule == GoalSettings.Rule.MAJORITY:
+        counts = Counter(light for light, _reason in judged)
+        light = max(counts, key=lambda lt: (counts[lt], SEVERITY[lt]))
+        reason = next(reason for lt, reason in judged if lt == light)
+        prefix = _("%(light)s (%(count)s of %(total)s): ") % {
+            "light": light.label,
+            "count": counts[light],
+            "total": len(judged),
+        }
+        return Status(light, prefix + reason)
+    light = max((lt for lt, _reason in judged), key=lambda lt: SEVERITY[lt])
+    reason = next(reason for lt, reason in judged if lt == light)
+    return Status(light, _("%(light)s: ") % {"light": light.label} + reason)
+
+
+def _child_reason(child: GoalStatus) -> str:
+    return _("sub-goal “%(goal)s” (%(unit)s) is %(light)s.") % {
+        "goal": child.title,
+        "unit": child.unit_name,
+        "light": child.status.light.label.lower(),
+    }
+
+
+def roll_up(goals: QuerySet[Goal], year: int, rule: str | None = None) -> dict[int, GoalStatus]:
+    """Statuses of ``goals`` running in ``year``, each from its indicators and its children in the set.
+
+    Five queries whatever the number of goals: the goals, their indicator links with the
+    latest value, the targets, and the settings.
+    """
+    scope = goals.for_year(year)  # type: ignore[attr-defined]
+    rule = rule or goal_settings().rollup_rule
+    rows = scope.values("id", "title", "area_id", "parent_id", "unit_id", "unit__code", "unit__name")
+    result = {
+        r["id"]: GoalStatus(
+            id=r["id"],
+            title=r["title"],
+            area_id=r["area_id"],
+            parent_id=r["parent_id"],
+            unit_id=r["unit_id"],
+            unit_code=r["unit__code"],
+            unit_name=r["unit__name"],
+        )
+        for r in rows
+    }
+    if not result:
+        return result
+    lo, hi = periods.year_bounds(year)
+    latest = Measurement.objects.filter(
+        indicator=OuterRef("indicator_id"),
+        unit=OuterRef("goal__unit_id"),
+        sex=Sex.TOTAL,
+        period__gte=lo,
+        period__lt=hi,
+    ).order_by("-period")
+    links = (
+        Goal.indicators.through.objects.filter(goal__in=scope)
+        .annotate(
+            period=Subquery(latest.values("period")[:1]),
+            value=Subquery(latest.values("value")[:1]),
+        )
+        .values(
+            "goal_id",
+            "indicator_id",
+            "period",
+            "value",
+            code=models.F("indicator__code"),
+            name=models.F("indicator__name"),
+            measure=models.F("indicator__measure"),
+            direction=models.F("indicator__direction"),
+        )
+    )
+    link_rows = list(links)
+    targets = {
+        t.indicator_id: t
+        for t in IndicatorTarget.objects.filter(
+            year=year,
+            indicator_id__in=Goal.indicators.through.objects.filter(goal__in=scope).values("indicator_id"),
+        )
+    }
+    for row in sorted(link_rows, key=lambda r: r["code"]):
+        goal = result[row["goal_id"]]
+        target = targets.get(row["indicator_id"])
+        light = judge(row["direction"], row["value"], target)
+        goal.indicators.append(
+            IndicatorValue(
+                indicator_id=row["indicator_id"],
+                code=row["code"],
+                name=row["name"],
+                measure=row["measure"],
+                direction=row["direction"],
+                period=row["period"],
+                value=row["value"],
+                target=target.target if target else None,
+                green=target.green if target else None,
+                yellow=target.yellow if target else None,
+                status=Status(light, _indicator_reason(light, row, target, year)),
+            )
+        )
+    for goal in result.values():
+        if goal.parent_id in result:
+            result[goal.parent_id].children.append(goal.id)
+    order = sorted(result.values(), key=lambda g: (g.title, g.id))
+    for goal in order:
+        goal.children.sort(key=lambda pk: (result[pk].title, pk))
+    done: set[int] = set()
+
+    def settle(goal: GoalStatus) -> None:
+        # Iterative post-order, so deep chains need no recursion.
+        stack: list[tuple[GoalStatus, bool]] = [(goal, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node.id in done:
+                continue
+            if not expanded:
+                stack.append((node, True))
+                stack.extend((result[c], False) for c in node.children if c not in done)
+                continue
+            inputs = [(i.status.light, i.status.reason) for i in node.indicators]
+            inputs += [(result[c].status.light, _child_reason(result[c])) for c in node.children]
+            node.status = _decide(rule, inputs)
+            done.add(node.id)
+
+    for goal in order:
+        settle(goal)
+    return result
+
+
+@dataclass
+class AreaOverview:
+    area: GoalArea
+    status: Status
+    goals: list[GoalStatus]
+
+
+@dataclass
+class Overview:
+    """The region overview: each goal area with its status and its top goals, for one year."""
+
+    year: int
+    unit: Unit | None
+    rule: str
+    areas: list[AreaOverview]
+    statuses: dict[int, GoalStatus]
+
+
+def overview(year: int, *, by: Any, unit: Unit | None = None) -> Overview:
+    """Every goal area with its top goals' rolled-up statuses; ``unit`` drills down to a subtree.
+
+    Top goals are the goals in view whose parent is not (the region's own goals, or in a
+    drill-down the goals broken down into the subtree). Seven queries in all.
+    """
+    settings_obj = goal_settings()
+    goals = Goal.objects.visible_to(by, "goal.view")
+    if unit is not None:
+        goals = goals.in_subtree(unit)
+    statuses = roll_up(goals, year, settings_obj.rollup_rule)
+    organisation = Organisation.objects.order_by("pk").first()
+    areas = list(GoalArea.objects.filter(organisation=organisation)) if organisation else []
+    tops: dict[int, list[GoalStatus]] = defaultdict(list)
+    for goal in sorted(statuses.values(), key=lambda g: (g.title, g.id)):
+        if goal.parent_id not in statuses:
+            tops[goal.area_id].append(goal)
+    result = []
+    for area in areas:
+        inputs = [
+            (
+                g.status.light,
+                _("goal “%(goal)s” is %(light)s.") % {"goal": g.title, "light": g.status.light.label.lower()},
+            )
+            for g in tops[area.pk]
+        ]
+        result.append(AreaOverview(area, _decide(settings_obj.rollup_rule, inputs), tops[area.pk]))
+    return Overview(year, unit, settings_obj.rollup_rule, result, statuses)
+
+
+@dataclass
+class Chain:
+    """The red thread through one goal: vision, goal area, the goals above, the goal and below."""
+
+    vision: str
+    area: GoalArea
+    ancestors: list[Goal]
+    goal: Goal
+    year: int
+    status: GoalStatus
+    children: list[GoalStatus]
+    activities: list[Activity]
+
+
+def _ancestors(goals: Iterable[Goal], start: Goal) -> list[Goal]:
+    by_id = {g.pk: g for g in goals}
+    found: list[Goal] = []
+    current = by_id.get(start.parent_id) if start.parent_id else None
+    while current is not None and len(found) < 100:
+        found.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id else None
+    return list(reversed(found))
+
+
+def _above(unit: Unit) -> QuerySet[Goal]:
+    """Goals of the unit and every unit above it: where any ancestor goal must lie."""
+    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return Goal.objects.filter(unit__path__in=paths).select_related("unit")
+
+
+def chain(goal: Goal, *, by: Any, year: int | None = None) -> Chain:
+    """The chain for one goal, its status and its children's (a fixed number of queries)."""
+    year = year or default_year(goal)
+    ancestors = _ancestors(_above(goal.unit).filter(area=goal.area), goal)
+    below = Goal.objects.visible_to(by, "goal.view").in_subtree(goal.unit).filter(area=goal.area)
+    statuses = roll_up(below, year)
+    status = statuses.get(goal.pk) or GoalStatus(
+        goal.pk, goal.title, goal.area_id, goal.parent_id, goal.unit_id, goal.unit.code, goal.unit.name
+    )
+    organisation = Organisation.objects.order_by("pk").first()
+    return Chain(
+        vision=organisation.vision if organisation else "",
+        area=goal.area,
+        ancestors=ancestors,
+        goal=goal,
+        year=year,
+        status=status,
+        children=[statuses[c] for c in status.children],
+        activities=list(goal.activities.select_related("responsible")),
+    )
+
+
+@dataclass
+class UnitGoal:
+    """A unit's goal with its status and the goals above it (top first): where it comes from."""
+
+    goal: GoalStatus
+    above: list[Goal]
+
+
+def unit_goals(unit: Unit, year: int, *, by: Any) -> list[UnitGoal]:
+    """ "Våra mål": the unit's own goals for the year, each with its status and its chain upwards."""
+    statuses = roll_up(Goal.objects.visible_to(by, "goal.view").in_subtree(unit), year)
+    own = sorted((g for g in statuses.values() if g.unit_id == unit.pk), key=lambda g: (g.title, g.id))
+    above = list(_above(unit).for_year(year)) if own else []  # type: ignore[attr-defined]
+    placeholders = {g.pk: g for g in above}
+    return [UnitGoal(g, _ancestors(above, placeholders[g.id])) for g in own if g.id in placeholders]
+
+
+@dataclass(frozen=True)
+class Point:
+    period: str
+    sex: str
+    value: float
+    aggregated: bool = False
+
+
+@dataclass
+class Series:
+    """An indicator's values for a unit over time, per sex, with its targets per year (for charts)."""
+
+    indicator: Indicator
+    unit: Unit
+    points: list[Point]
+    targets: list[IndicatorTarget]
+
+
+def _aggregate(how: str, rows: list[dict[str, Any]]) -> float | None:
+    values = [r["value"] for r in rows]
+    if how == Indicator.Aggregation.SUM:
+        return float(sum(values))
+    if how == Indicator.Aggregation.MEAN:
+        return float(sum(values) / len(values))
+    if how == Indicator.Aggregation.WEIGHTED_MEAN:
+        weighted = [(r["value"], r["weight"]) for r in rows if r["weight"]]
+        total = sum(w for _v, w in weighted)
+        return float(sum(v * w for v, w in weighted) / total) if total else None
+    return None
+
+
+def series(indicator: Indicator, unit: Unit, *, years: tuple[int, int] | None = None) -> Series:
+    """The unit's own values, or where it has none for a period, its subunits' values aggregated.
+
+    Aggregation takes, per period and sex, the values of the highest units below that have
+    one (so no value is counted twice) and combines them as the indicator says; with
+    aggregation "none" a unit without its own value has none. Three queries.
+    """
+    qs = Measurement.objects.filter(indicator=indicator, unit__path__startswith=unit.path)
+    if years is not None:
+        qs = qs.filter(period__gte=str(years[0]), period__lt=str(years[1] + 1))
+    rows = list(qs.values("period", "sex", "value", "weight", path=models.F("unit__path")).order_by("path"))
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[(row["period"], row["sex"])].append(row)
+    points = []
+    for (period, sex), group in sorted(grouped.items()):
+        own = next((r for r in group if r["path"] == unit.path), None)
+        if own is not None:
+            points.append(Point(period, sex, own["value"]))
+            continue
+        kept: list[dict[str, Any]] = []
+        for row in group:  # sorted by path: a unit comes before its descendants
+            if not any(row["path"].startswith(k["path"]) for k in kept):
+                kept.append(row)
+        value = _aggregate(indicator.aggregation, kept)
+        if value is not None:
+            points.append(Point(period, sex, value, aggregated=True))
+    targets = list(indicator.targets.all())
+    return Series(indicator, unit, points, targets)
+
+
+@dataclass
+class UnitProgress:
+    unit: Unit
+    goals: int
+    done: int
+
+    @property
+    def is_done(self) -> bool:
+        return self.done >= self.goals
+
+
+def round_progress(followup_round: FollowUpRound) -> list[UnitProgress]:
+    """Per unit of the round: its goals in the period's year and how many are followed up and done.
+
+    A unit without goals that year counts as done. Three queries.
+    """
+    units = list(followup_round.units.order_by("path"))
+    year = int(followup_round.period[:4])
+    goal_counts = dict(
+        Goal.objects.for_year(year)
+        .filter(unit__in=units)
+        .values_list("unit_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    done_counts = dict(
+        FollowUp.objects.filter(period=followup_round.period, done=True, goal__unit__in=units)
+        .filter(goal__year_from__lte=year, goal__year_to__gte=year)
+        .values_list("goal__unit_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("goal__unit_id", "n")
+    )
+    return [UnitProgress(u, goal_counts.get(u.pk, 0), done_counts.get(u.pk, 0)) for u in units]
