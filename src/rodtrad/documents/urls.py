@@ -1,12 +1,13 @@
 from django.urls import path
 
-from rodtrad.documents import search_views, views
+from rodtrad.documents import import_views, search_views, views
 
 app_name = "documents"
 
 urlpatterns = [
     path("", views.document_list, name="documents"),
     path("new/", views.document_create, name="document_create"),
+    path("import/", import_views.document_import, name="import"),
     path("review-due/", views.review_due, name="review_due"),
     path("search/", search_views.document_search, name="search"),
     path("<int:pk>/", views.document_detail, name="document"),

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -127,6 +128,21 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 # ---- the list ------------------------------------------------------------------------------
 
 
+def _export_query(form: FilterForm) -> str:
+    """The list's filters as the export endpoints take them: ids where the form takes codes."""
+    if not form.is_bound or not form.is_valid():
+        return ""  # an invalid filter lists nothing, so no export link is shown
+    data = form.cleaned_data
+    params = {
+        "type": data["type"].pk if data["type"] else None,
+        "unit": data["unit"].pk if data["unit"] else None,
+        "status": data["status"] or None,
+        "classification": data["classification"],
+        "due_for_review": "true" if data["due"] else None,
+    }
+    return urlencode({name: value for name, value in params.items() if value is not None})
+
+
 @login_required
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -155,6 +171,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "export_query": _export_query(form),
         "today": timezone.localdate(),
         "can_create": access.can_anywhere(user, "document.edit"),
     }
