@@ -158,8 +158,8 @@ class GoalDetailOut(GoalOut):
     year: int = Field(description="The year the status is computed for.")
     status: StatusOut
     values: list[IndicatorValueOut] = Field(description="Each linked indicator's latest value in the year.")
-    children: list[int]
-    activities: list[ActivityOut]
+    children: list[int] = Field(alias="child_ids")
+    activities: list[ActivityOut] = Field(alias="activity_list")
 
 
 class GoalIn(BodyIn):
@@ -217,17 +217,16 @@ def list_goals(request: HttpRequest, filters: Query[GoalFilter]) -> Any:
     return qs.order_by("unit__path", "area__position", "title", "pk")
 
 
-def _detail(request: HttpRequest, goal_id: int, year: int | None = None) -> dict[str, Any]:
-    goal = get_object_or_404(_goals(request).select_related("unit", "area"), pk=goal_id)
+def _detail(request: HttpRequest, goal_id: int, year: int | None = None) -> Goal:
+    """The goal with its status, values, children and activities attached for GoalDetailOut."""
+    goal: Goal = get_object_or_404(_goals(request).select_related("unit", "area"), pk=goal_id)
     found = rollup.chain(goal, by=_user(request), year=year)
-    return {
-        **GoalOut.from_orm(goal).dict(),
-        "year": found.year,
-        "status": found.status.status,
-        "values": found.status.indicators,
-        "children": found.status.children,
-        "activities": found.activities,
-    }
+    goal.year = found.year  # type: ignore[attr-defined]
+    goal.status = found.status.status  # type: ignore[attr-defined]
+    goal.values = found.status.indicators  # type: ignore[attr-defined]
+    goal.child_ids = found.status.children  # type: ignore[attr-defined]
+    goal.activity_list = found.activities  # type: ignore[attr-defined]
+    return goal
 
 
 def _goal_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -593,14 +592,23 @@ def _round_out(followup_round: FollowUpRound) -> dict[str, Any]:
     }
 
 
-@router.get("/followup-rounds", response={200: list[RoundOut]})
-@paginate(Pagination)
-def list_rounds(request: HttpRequest, period: text(8) | None = None) -> Any:  # type: ignore[valid-type]
-    """Rounds, latest deadline first, each with which of its units are done."""
+class RoundPage(Schema):
+    items: list[RoundOut]
+    count: int
+
+
+class RoundFilter(Pagination.Input):
+    period: text(8) | None = None  # type: ignore[valid-type]
+
+
+@router.get("/followup-rounds", response={200: RoundPage})
+def list_rounds(request: HttpRequest, filters: Query[RoundFilter]) -> Any:
+    """Rounds, latest deadline first, each with which of its units are done (paged like every list)."""
     qs = FollowUpRound.objects.order_by("-deadline", "-pk")
-    if period:
-        qs = qs.filter(period=period)
-    return [_round_out(r) for r in qs[:500]]
+    if filters.period:
+        qs = qs.filter(period=filters.period)
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {"items": [_round_out(r) for r in page], "count": qs.count()}
 
 
 @router.post("/followup-rounds", response={201: RoundOut, **errors(400, 403)})
