@@ -96,6 +96,16 @@ def test_document_from_draft_to_read(page: Page, sign_in: SignIn, accessible: Ch
     _open(page, doc)
     expect(page.get_by_text("Du bekräftade att du läst version 1")).to_be_visible()
 
+    # The text says "Förbättringar"; search finds it by another inflected form of the word.
+    page.goto("/documents/search/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sök dokument")
+    accessible(page)
+    page.get_by_label("Sök efter").fill("förbättring")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    expect(page.get_by_role("link", name=f"{doc.number} {TITLE}")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=f%C3%B6rb%C3%A4ttring"))
+    accessible(page)
+
 
 def test_document_list_filters_and_att_revidera(page: Page, sign_in: SignIn, accessible: Check) -> None:
     sign_in(page, "kvalitet")
@@ -128,3 +138,33 @@ def test_public_pages_without_login(page: Page, accessible: Check) -> None:
     assert internal is not None
     response = page.goto(f"/public/documents/{internal.pk}/")
     assert response is not None and response.status == 404
+
+
+def test_import_page(page: Page, sign_in: SignIn, accessible: Check) -> None:
+    sign_in(page, "redaktor")
+    page.goto("/documents/")
+    page.get_by_role("link", name="Importera dokument").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importera dokument")
+    accessible(page)
+
+    files = page.get_by_label("Filer")
+    markdown = b"# Rutin f\xc3\xb6r sp\xc3\xa5rbarhet\n\nVi sparar varje prov.\n"
+    files.set_input_files([{"name": "bild.png", "mimeType": "image/png", "buffer": b"\x89PNG"}])
+    page.get_by_role("button", name="Importera", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("bild.png")
+    accessible(page)  # the refused upload, its error on the field
+
+    page.get_by_label("Filer").set_input_files(
+        [
+            {"name": "sparbarhet.md", "mimeType": "text/markdown", "buffer": markdown},
+            {"name": "trasig.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 broken"},
+        ]
+    )
+    page.get_by_label("Verksamhet, enhet (kod)").fill("KLL-MAVD1")
+    page.get_by_role("button", name="Importera", exact=True).click()
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.filter(has_text="sparbarhet.md")).to_contain_text("importerad")
+    expect(rows.filter(has_text="trasig.pdf")).to_contain_text("misslyckades")
+    accessible(page)
+    rows.filter(has_text="sparbarhet.md").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rutin för spårbarhet")
