@@ -35,6 +35,7 @@ from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
 from rodtrad.core.services.notifications import notify
 from rodtrad.documents import importer, search
+from rodtrad.documents.defaults import DEFAULT_TYPES
 from rodtrad.documents.extract import BINARY_TYPES, SUPPORTED, UnreadableFile, extract_text
 from rodtrad.documents.models import (
     Document,
@@ -81,6 +82,18 @@ class FileTooLarge(Exception):
 
 class UnsupportedFile(Exception):
     """The uploaded file is not a PDF, DOCX or ODT file (HTTP 415)."""
+
+
+@transaction.atomic
+def ensure_default_types(*, by: Actor) -> list[DocumentType]:
+    """Create the standard document types that are missing; every installation starts with them."""
+    for kind, name, months in DEFAULT_TYPES:
+        doc_type, created = DocumentType.objects.get_or_create(
+            name=name, defaults={"kind": kind, "review_months": months}
+        )
+        if created:
+            audit.record(actor=by, action=AuditAction.CREATE, obj=doc_type)
+    return list(DocumentType.objects.order_by("pk"))
 
 
 def render_markdown(content: str) -> str:

@@ -542,9 +542,10 @@ def generate_documents(n: int, *, seed: int = 1, progress: Progress | None = Non
         SearchEntry,
     )
     from rodtrad.documents.search import entry_for
+    from rodtrad.documents.services import ensure_default_types
 
     rng = random.Random(seed + 7)  # noqa: S311 - benchmark data, not secrets
-    types = list(DocumentType.objects.all())
+    types = list(DocumentType.objects.all()) or ensure_default_types(by=SYSTEM)
     units = list(Unit.objects.filter(depth__gte=2).values_list("pk", "name", "manager_id"))
     if not units or n <= 0:
         return 0

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from rodtrad.core.access import SYSTEM
 from rodtrad.core.demo.profiles import Profile
 from rodtrad.core.models import Role, Unit, User
 from rodtrad.documents import services
@@ -57,6 +58,7 @@ def load_documents(profile: Profile) -> None:
     ward = Unit.objects.filter(code=f"{profile.code}-MAVD1").first()
     if not (quality and approver and editor and hsv and ward):
         return
+    services.ensure_default_types(by=SYSTEM)
     today = timezone.localdate()
     if not Document.objects.filter(title="Rutin för händelseanalys").exists():
         doc = services.create_document(

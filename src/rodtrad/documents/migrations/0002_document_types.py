@@ -2,19 +2,7 @@
 
 from django.db import migrations
 
-TYPES = [
-    ("governing", "Policy", 48),
-    ("governing", "Strategi", 48),
-    ("governing", "Program", 36),
-    ("governing", "Plan", 12),
-    ("governing", "Riktlinje", 24),
-    ("governing", "Rutin", 24),
-    ("governing", "Instruktion", 24),
-    ("governing", "Vårdprogram", 36),
-    ("reporting", "Årsredovisning", 12),
-    ("reporting", "Patientsäkerhetsberättelse", 12),
-    ("reporting", "Miljöredovisning", 12),
-]
+from rodtrad.documents.defaults import DEFAULT_TYPES as TYPES
 
 
 def add_types(apps, schema_editor):

@@ -211,3 +211,16 @@ def test_type_interval_sets_review_date(orgtree, staff):
     doc = make_document(staff.editor, orgtree.a, valid_from=dt.date(2024, 1, 31))
     assert doc.review_by == dt.date(2026, 1, 31)
     assert doc_type("Plan").review_months == 12
+
+
+@pytest.mark.django_db
+def test_missing_standard_types_are_recreated_with_an_audit_entry():
+    from rodtrad.core.access import SYSTEM
+    from rodtrad.core.models import AuditEntry
+    from rodtrad.documents.models import DocumentType
+
+    DocumentType.objects.filter(name="Rutin").delete()
+    types = services.ensure_default_types(by=SYSTEM)
+    assert "Rutin" in {t.name for t in types} and len(types) == 11
+    assert AuditEntry.objects.filter(object_type="documents.documenttype", action="create").count() == 1
+    assert len(services.ensure_default_types(by=SYSTEM)) == 11
