@@ -57,25 +57,7 @@ HISTORY_LIMIT = 50
 State = DocumentVersion.State
 RELATED = ("type", "unit", "published_version", "read_version", "owner", "contact", "author", "approver")
 #: The metadata a form may change, as the service names them.
-METADATA = (
-    "title",
-    "type",
-    "unit",
-    "author",
-    "author_body",
-    "approver",
-    "approver_body",
-    "owner",
-    "contact",
-    "valid_from",
-    "review_by",
-    "classification_k",
-    "classification_r",
-    "classification_t",
-    "classification_s",
-    "classification_scheme",
-    "keywords",
-)
+METADATA = services.DOCUMENT_FIELDS
 
 
 def _user(request: HttpRequest) -> User:
