@@ -35,6 +35,7 @@ from django.urls import Resolver404, resolve
 from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import Membership, Role, Unit, User
 from rodtrad.core.services import people
+from rodtrad.goals import bench as goals_bench
 
 #: The issue's targets for p95 on SQLite and two cores.
 TREE_TARGET_MS = 100.0
@@ -129,6 +130,7 @@ def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
         Endpoint("Unit page (förvaltning)", f"/units/{unit.pk}/", "manager", "session"),
         Endpoint("Tree page /units/", "/units/", "manager", "session"),
         *document_endpoints(),
+        *goals_bench.endpoints(Endpoint),
     ]
     return [e for e in candidates if _exists(e.path)]
 
@@ -297,6 +299,10 @@ def run(
     if any(e.target_p95_ms == SEARCH_TARGET_MS for e in todo):  # documents were generated
         ms = round(time_import(IMPORT_FILES) * 1000, 1)
         results.append(Result(f"import {IMPORT_FILES} Markdown files", ms, ms, IMPORT_TARGET_MS, None))
+    if any(e.target_p95_ms == goals_bench.OVERVIEW_TARGET_MS for e in todo):  # goals were generated
+        ms = round(goals_bench.time_import() * 1000, 1)
+        name = f"import {goals_bench.IMPORT_ROWS} measurements from CSV"
+        results.append(Result(name, ms, ms, goals_bench.IMPORT_TARGET_MS, None))
     return results
 
 

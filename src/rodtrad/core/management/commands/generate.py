@@ -18,8 +18,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--units", type=int, required=True)
-        parser.add_argument("--users", type=int, required=True)
+        parser.add_argument("--units", type=int, help="Required unless only goals are added.")
+        parser.add_argument("--users", type=int, help="Required unless only goals are added.")
         parser.add_argument("--seed", type=int, default=1, help="The same seed gives the same data.")
         parser.add_argument(
             "--audit",
@@ -30,11 +30,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--documents", type=int, default=0, help="Documents, each with three versions and search text."
         )
+        parser.add_argument(
+            "--goals",
+            type=int,
+            default=0,
+            help="Goals cascading down the tree (alone: into the existing tree).",
+        )
+        parser.add_argument("--indicators", type=int, default=0, help="Indicators with this year's targets.")
+        parser.add_argument("--measurements", type=int, default=0, help="Tertial values of the indicators.")
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(
         self, *args: Any, units: int, users: int, seed: int, audit: int, documents: int, quiet: bool, **o: Any
     ) -> None:
+        if units is None and users is None and (o["goals"] or o["indicators"] or o["measurements"]):
+            self._goals(seed, quiet, o)
+            return
+        if units is None or users is None:
+            raise CommandError("Give --units and --users (or only --goals/--indicators/--measurements).")
         total = generate.rows_to_write(units, users, audit, documents)
         try:
             with tqdm(total=total, unit="rows", disable=quiet) as bar:
@@ -55,3 +68,19 @@ class Command(BaseCommand):
             f"{documents} documents."
         )
         self.stdout.write(f"Every generated user signs in with the password: {result.password}")
+
+    def _goals(self, seed: int, quiet: bool, o: dict[str, Any]) -> None:
+        """Goals, indicators and measurements on the organisation generated before."""
+        from rodtrad.goals import generate as goals
+
+        total = goals.rows_to_write(o["goals"], o["indicators"], o["measurements"])
+        with tqdm(total=total, unit="rows", disable=quiet) as bar:
+            made = goals.generate_goals(
+                goals=o["goals"],
+                indicators=o["indicators"],
+                measurements=o["measurements"],
+                seed=seed,
+                progress=bar,
+            )
+            bar.update(max(0, total - bar.n))
+        self.stdout.write("Generated {} goals, {} indicators and {} measurements.".format(*made))
