@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include("rodtrad.documents.urls")),
+    path("goals/", include("rodtrad.goals.urls")),
     path("public/", include(public_urlpatterns)),
     path("", include("rodtrad.core.urls")),
 ]
