@@ -1,4 +1,5 @@
-"""Tertial and annual reports per unit or per goal area: goal status, indicators and analyses, as PDF or XLSX.
+"""Tertial and annual reports per unit or per goal area: goal status, indicators and analyses, as PDF or XLSX,
+and the view that downloads them.
 
 A report reads a fixed number of queries: the roll-up, the goal areas and the follow-ups of
 the period (or of every period of the year for an annual report). WeasyPrint is loaded only
@@ -12,9 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -190,3 +195,24 @@ def xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, scope: str, pk: str, fmt: str) -> HttpResponse:
+    """A tertial report (``period=2026-T2``) or an annual one (``period=2026``) as PDF or XLSX."""
+    period = report_period(request.GET.get("period", ""))
+    if period is None:
+        text = _("Give a follow-up period, e.g. 2026-T2, or a year.")
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    user = request.user
+    if scope == "units":
+        found = unit_report(
+            get_object_or_404(Unit.objects.visible_to(user, "unit.view"), pk=int(pk)), period, by=user
+        )
+    else:
+        found = area_report(get_object_or_404(GoalArea, pk=int(pk)), period, by=user)
+    body, content_type = (pdf(found), PDF) if fmt == "pdf" else (xlsx(found), XLSX)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}.{fmt}"'
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from rodtrad.goals import views
+from rodtrad.goals import reports, views
 
 app_name = "goals"
 
@@ -17,6 +17,6 @@ urlpatterns = [
     path("rounds/open/", views.round_open, name="round_open"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     re_path(
-        r"^reports/(?P<scope>units|areas)/(?P<pk>[0-9]+)\.(?P<fmt>pdf|xlsx)$", views.report, name="report"
+        r"^reports/(?P<scope>units|areas)/(?P<pk>[0-9]+)\.(?P<fmt>pdf|xlsx)$", reports.download, name="report"
     ),
 ]

@@ -366,6 +366,8 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _may_break_down(user: User, goal: Goal) -> bool:
     """Whether the user may break goals down to any unit below this goal's unit."""
+    if goal.unit.numchild == 0:
+        return False
     tops = access.subtree_paths(user, "goal.breakdown")
     if tops is None:
         return True
@@ -448,7 +450,6 @@ def goal_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
 class SeriesRow:
     """One period of the data table beside the chart, its numbers already written out."""
 
-    period: str
     label: str
     values: list[str]
     aggregated: bool
@@ -473,7 +474,6 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by_period[point.period][point.sex] = point
     rows = [
         SeriesRow(
-            period=code,
             label=charts.period_label(code),
             values=[charts.number(by_period[code][s].value) if s in by_period[code] else "–" for s in sexes],
             aggregated=any(p.aggregated for p in by_period[code].values()),
@@ -620,31 +620,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "period_label": charts.period_label(found.period),
     }
     return render(request, "goals/round.html", context)
-
-
-# ---- reports -------------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def report(request: HttpRequest, scope: str, pk: str, fmt: str) -> HttpResponse:
-    """A tertial report (``period=2026-T2``) or an annual one (``period=2026``) as PDF or XLSX."""
-    period = reports.report_period(request.GET.get("period", ""))
-    if period is None:
-        text = _("Give a follow-up period, e.g. 2026-T2, or a year.")
-        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-    user = _user(request)
-    if scope == "units":
-        found = reports.unit_report(_unit_for(request, int(pk)), period, by=user)
-    else:
-        found = reports.area_report(get_object_or_404(GoalArea, pk=int(pk)), period, by=user)
-    if fmt == "pdf":
-        body, content_type = reports.pdf(found), reports.PDF
-    else:
-        body, content_type = reports.xlsx(found), reports.XLSX
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{found.filename}.{fmt}"'
-    return response
 
 
 # ---- Min sida ------------------------------------------------------------------------------------
