@@ -43,7 +43,7 @@ class UnitOut(Schema):
         return getattr(obj, "parent_ref", None)
 
 
-class UnitIn(Schema):
+class UnitIn(BodyIn):
     code: text(40, 1)  # type: ignore[valid-type]
     name: text(200, 1)  # type: ignore[valid-type]
     kind: UnitKind = Unit.Kind.ENHET
@@ -52,7 +52,7 @@ class UnitIn(Schema):
     external_id: text(100) | None = None  # type: ignore[valid-type]
 
 
-class UnitPatch(Schema):
+class UnitPatch(BodyIn):
     version: Version
     code: text(40, 1) | None = None  # type: ignore[valid-type]
     name: text(200, 1) | None = None  # type: ignore[valid-type]
@@ -89,7 +89,7 @@ class MembershipOut(Schema):
     role: Role
 
 
-class MembershipIn(Schema):
+class MembershipIn(BodyIn):
     user: Id
     unit: Id
     role: Role
@@ -112,7 +112,7 @@ class UserOut(Schema):
     version: int
 
 
-class UserIn(Schema):
+class UserIn(BodyIn):
     username: text(150, 1)  # type: ignore[valid-type]
     name: text(200) = ""  # type: ignore[valid-type]
     email: text(254) = ""  # type: ignore[valid-type]
@@ -121,7 +121,7 @@ class UserIn(Schema):
     password: text(128) | None = None  # type: ignore[valid-type]
 
 
-class UserPatch(Schema):
+class UserPatch(BodyIn):
     version: Version
     name: text(200) | None = None  # type: ignore[valid-type]
     email: text(254) | None = None  # type: ignore[valid-type]
@@ -207,7 +207,7 @@ class OrganisationOut(Schema):
     version: int
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(BodyIn):
     version: Version
     name: text(200, 1) | None = None  # type: ignore[valid-type]
     vision: text(5000) | None = None  # type: ignore[valid-type]

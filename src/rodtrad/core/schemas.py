@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest
@@ -81,7 +82,36 @@ class BodyIn(Schema):
     def _json_object(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         if not isinstance(value, dict | cls):
             raise ValueError("Expected a JSON object")
+        if isinstance(value, dict):
+            for name, field in cls.model_fields.items():
+                if _bool_for_number(field.annotation, value.get(field.alias or name)):
+                    raise ValueError(f"{name}: expected a number, not true or false")
         return handler(value)
+
+
+def _bare(annotation: Any) -> Any:
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+
+
+def _numbers_in(annotation: Any) -> tuple[bool, bool]:
+    """(is a number, is a list of numbers) for a field's type, looking through ``X | None`` and Annotated."""
+    annotation = _bare(annotation)
+    arms = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    arms = tuple(_bare(arm) for arm in arms)
+    scalar = any(arm in (int, float) for arm in arms)
+    listed = any(
+        get_origin(arm) in (list, set, tuple) and any(_bare(a) in (int, float) for a in get_args(arm))
+        for arm in arms
+    )
+    return scalar, listed
+
+
+def _bool_for_number(annotation: Any, value: Any) -> bool:
+    """JSON true/false where a number is expected: pydantic's lax mode would read them as 1 and 0."""
+    scalar, listed = _numbers_in(annotation)
+    if scalar and isinstance(value, bool):
+        return True
+    return listed and isinstance(value, list) and any(isinstance(v, bool) for v in value)
 
 
 class Pagination(LimitOffsetPagination):

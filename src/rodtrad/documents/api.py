@@ -101,7 +101,7 @@ class DocumentOut(DocumentListOut):
         return obj.read_version.number if obj.read_version else None
 
 
-class DocumentIn(Schema):
+class DocumentIn(BodyIn):
     title: text(300, 1)  # type: ignore[valid-type]
     type: Id
     unit: Id | None = Field(None, description="Scope; null for the whole organisation.")
@@ -120,7 +120,7 @@ class DocumentIn(Schema):
     readers: list[Id] = Field(default_factory=list, max_length=500)
 
 
-class DocumentPatch(Schema):
+class DocumentPatch(BodyIn):
     version: Version
     title: text(300, 1) | None = None  # type: ignore[valid-type]
     type: Id | None = None
@@ -180,14 +180,14 @@ class VersionForm(Schema):
     substantial: bool | None = Field(None, description="Readers are asked to confirm again.")
 
 
-class SubmitIn(Schema):
+class SubmitIn(BodyIn):
     version: Version
     reviewers: list[Id] = Field(
         default_factory=list, max_length=50, description="None: straight to approval."
     )
 
 
-class ReviewIn(Schema):
+class ReviewIn(BodyIn):
     comment: text(5000) = ""  # type: ignore[valid-type]
     done: bool = False
 
@@ -198,13 +198,13 @@ class ReviewOut(Schema):
     done_at: dt.datetime | None
 
 
-class ApproveIn(Schema):
+class ApproveIn(BodyIn):
     version: Version
     approve: bool = Field(True, description="false sends the version back to draft.")
     comment: text(5000) = ""  # type: ignore[valid-type]
 
 
-class PublishIn(Schema):
+class PublishIn(BodyIn):
     version: Version
     read_units: list[Id] | None = Field(
         None, max_length=200, description="Units (with subtrees) whose members must read it."
@@ -212,7 +212,7 @@ class PublishIn(Schema):
     read_roles: list[Role] = Field(default_factory=list, description="Only these roles; empty: every role.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(BodyIn):
     version: Version
     reason: text(2000, 1)  # type: ignore[valid-type]
 
@@ -286,7 +286,7 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
         # A change names only the levels it changes; the others keep their value.
         values.update({f"classification_{key}": level for key, level in data["classification"].items()})
     if data.get("references") is not None:
-        values["references"] = [(r["source"], r["clause"]) for r in data["references"]]
+        values["references"] = [(r["source"], r.get("clause", "")) for r in data["references"]]
     if data.get("readers") is not None:
         values["readers"] = _fks(User, data["readers"], "readers")
     return values

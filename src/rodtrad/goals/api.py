@@ -443,7 +443,7 @@ def list_measurements(request: HttpRequest, indicator_id: Id, filters: Query[Mea
     return qs.order_by("period", "unit_id", "sex")
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(BodyIn):
     unit: Id
     period: text(8, 1) = Field(description="e.g. 2026-T2, 2026-Q3, 2026-07 or 2026, by the frequency.")  # type: ignore[valid-type]
     sex: SexChoice = Sex.TOTAL

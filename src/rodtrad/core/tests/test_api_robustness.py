@@ -269,3 +269,10 @@ def test_schema_lists_the_unit_kinds_for_units_even_beside_other_kinds(db):
     schema = Client().get("/api/v1/openapi.json").json()
     kind = schema["components"]["schemas"]["UnitOut"]["properties"]["kind"]
     assert kind["enum"] == list(Unit.Kind.values)
+
+
+def test_true_or_false_where_a_number_is_expected_is_422(orgtree, region_admin, api_as):
+    api = api_as(region_admin)
+    assert api.post("/units", {"code": "X1", "name": "X", "parent": True}).status_code == 422
+    assert api.patch(f"/units/{orgtree.a1.pk}", {"version": True, "name": "Y"}).status_code == 422
+    assert api.patch(f"/units/{orgtree.a1.pk}", {"version": 1, "name": "Y"}).status_code == 200

@@ -186,3 +186,15 @@ def test_classification_must_be_an_object_and_a_change_keeps_the_levels_it_does_
     assert r.json()["classification"] == {**before["classification"], "k": 3}
     unchanged = client.patch(f"/documents/{doc.pk}", {"version": r.json()["version"], "classification": {}})
     assert unchanged.status_code == 200 and unchanged.json()["classification"] == r.json()["classification"]
+
+
+def test_references_without_clause_and_booleans_for_levels(orgtree, staff, api_as):
+    doc = make_document(staff.editor, orgtree.a)
+    client = api_as(staff.editor)
+    bad = client.patch(f"/documents/{doc.pk}", {"version": doc.version, "classification": {"s": False}})
+    assert bad.status_code == 422
+    r = client.patch(
+        f"/documents/{doc.pk}", {"version": doc.version, "references": [{"source": "SOSFS 2011:9"}]}
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["references"] == [{"source": "SOSFS 2011:9", "clause": ""}]
