@@ -26,7 +26,7 @@ def test_sign_in_and_min_sida(page: Page, sign_in: SignIn, accessible: Check) ->
     expect(page.get_by_role("main")).to_contain_text("Läsare")
     expect(page.get_by_role("main")).to_contain_text("Medicinavdelning 1")
     expect(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link")).to_have_text(
-        ["Min sida", "Organisation", "Dokument"]
+        ["Min sida", "Organisation", "Mål", "Dokument"]
     )
     accessible(page)
 
