@@ -84,8 +84,8 @@ class BodyIn(Schema):
             raise ValueError("Expected a JSON object")
         if isinstance(value, dict):
             for name, field in cls.model_fields.items():
-                if _bool_for_number(field.annotation, value.get(field.alias or name)):
-                    raise ValueError(f"{name}: expected a number, not true or false")
+                if _wrong_json_type(field.annotation, value.get(field.alias or name)):
+                    raise ValueError(f"{name}: wrong type")
         return handler(value)
 
 
@@ -93,25 +93,27 @@ def _bare(annotation: Any) -> Any:
     return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
-def _numbers_in(annotation: Any) -> tuple[bool, bool]:
-    """(is a number, is a list of numbers) for a field's type, looking through ``X | None`` and Annotated."""
+def _arms(annotation: Any) -> tuple[Any, ...]:
+    """The types a field accepts, looking through ``X | None`` and Annotated."""
     annotation = _bare(annotation)
     arms = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
-    arms = tuple(_bare(arm) for arm in arms)
-    scalar = any(arm in (int, float) for arm in arms)
-    listed = any(
-        get_origin(arm) in (list, set, tuple) and any(_bare(a) in (int, float) for a in get_args(arm))
-        for arm in arms
-    )
-    return scalar, listed
+    return tuple(_bare(arm) for arm in arms)
 
 
-def _bool_for_number(annotation: Any, value: Any) -> bool:
-    """JSON true/false where a number is expected: pydantic's lax mode would read them as 1 and 0."""
-    scalar, listed = _numbers_in(annotation)
-    if scalar and isinstance(value, bool):
+def _lax_mismatch(arms: tuple[Any, ...], value: Any) -> bool:
+    """A JSON value pydantic's lax mode would convert although it has the wrong type:
+    true/false where a number is expected (read as 1 and 0), a number where a date is (a Unix time)."""
+    if isinstance(value, bool) and any(arm in (int, float) for arm in arms):
         return True
-    return listed and isinstance(value, list) and any(isinstance(v, bool) for v in value)
+    return isinstance(value, int | float) and any(arm in (dt.date, dt.datetime) for arm in arms)
+
+
+def _wrong_json_type(annotation: Any, value: Any) -> bool:
+    arms = _arms(annotation)
+    if _lax_mismatch(arms, value):
+        return True
+    items = [_arms(a) for arm in arms if get_origin(arm) in (list, set, tuple) for a in get_args(arm)]
+    return isinstance(value, list) and any(_lax_mismatch(item, v) for item in items for v in value)
 
 
 class Pagination(LimitOffsetPagination):

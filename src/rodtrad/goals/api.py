@@ -346,6 +346,10 @@ class TargetSchema(Schema):
     yellow: Number | None = Field(None, description="Yellow from here; defaults to 10 % short of green.")
 
 
+class TargetIn(BodyIn, TargetSchema):
+    """A target as a client sends it: a JSON object whose numbers are numbers."""
+
+
 class IndicatorOut(Schema):
     id: int
     code: str
@@ -377,7 +381,7 @@ class IndicatorIn(BodyIn):
     aggregation: Aggregation = Indicator.Aggregation.MEAN
     by_sex: bool = False
     source: Source = Indicator.Source.MANUAL
-    targets: list[TargetSchema] = Field(default_factory=list, max_length=50)
+    targets: list[TargetIn] = Field(default_factory=list, max_length=50)
 
 
 class IndicatorFilter(Schema):

@@ -198,3 +198,13 @@ def test_references_without_clause_and_booleans_for_levels(orgtree, staff, api_a
     )
     assert r.status_code == 200, r.content
     assert r.json()["references"] == [{"source": "SOSFS 2011:9", "clause": ""}]
+
+
+def test_a_number_where_a_date_is_expected_is_422_not_a_unix_time(orgtree, staff, api_as):
+    doc = make_document(staff.editor, orgtree.a)
+    r = api_as(staff.editor).patch(f"/documents/{doc.pk}", {"version": doc.version, "valid_from": 0})
+    assert r.status_code == 422
+
+
+def test_an_overlong_search_is_422(orgtree, staff, api_as):
+    assert api_as(staff.editor).get("/search?q=" + "ö" * 2000).status_code == 422

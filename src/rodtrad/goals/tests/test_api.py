@@ -79,6 +79,8 @@ def test_indicators_refuse_thresholds_against_the_direction(api_as: Any, orgtree
     }
     response = api.post("/indicators", bad)
     assert response.status_code == 400 and response.json()["detail"][0]["loc"] == ["body", "targets"]
+    not_a_number = {**bad, "targets": [{"year": YEAR, "target": False}]}
+    assert api.post("/indicators", not_a_number).status_code == 422
     good = {**bad, "targets": [{"year": YEAR, "target": 80}]}
     created = api.post("/indicators", good)
     assert created.status_code == 201

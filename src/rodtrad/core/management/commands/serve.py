@@ -44,6 +44,9 @@ class Command(BaseCommand):
             str(settings.DATA_DIR / "logs" / "access.log"),
             "--error-logfile",
             "-",
+            # The application checks each parameter's length itself and answers 422 naming it.
+            "--limit-request-line",
+            "0",
             "--graceful-timeout",
             "10",
         ]
