@@ -767,13 +767,16 @@ def to_read(user: Any) -> QuerySet[Document]:
     grants = access.grants(user)
     if not grants:
         return Document.objects.none()
+    # Start from the (few) requirements on the user's units and their ancestors, not from every document.
     asked = Q(pk__in=[])
     for path, role in grants:
         ancestors = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
-        asked |= Q(read_requirements__unit__path__in=ancestors) & (
-            Q(read_roles="") | Q(read_roles__contains=f",{role},")
+        asked |= Q(unit__path__in=ancestors) & (
+            Q(document__read_roles="") | Q(document__read_roles__contains=f",{role},")
         )
-    targeted = Document.objects.filter(asked, read_version__isnull=False).values("pk")
+    targeted = ReadRequirement.objects.filter(asked, document__read_version__isnull=False).values(
+        "document_id"
+    )
     confirmed = ReadReceipt.objects.filter(
         user=user, version__number__gte=F("document__read_version__number")
     )
