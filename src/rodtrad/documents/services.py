@@ -774,9 +774,13 @@ def to_read(user: Any) -> QuerySet[Document]:
         asked |= Q(unit__path__in=ancestors) & (
             Q(document__read_roles="") | Q(document__read_roles__contains=f",{role},")
         )
-    targeted = ReadRequirement.objects.filter(asked, document__read_version__isnull=False).values(
-        "document_id"
+    targeted = list(
+        ReadRequirement.objects.filter(asked, document__read_version__isnull=False).values_list(
+            "document_id", flat=True
+        )
     )
+    if not targeted:  # most people, most days: one small query and done
+        return Document.objects.none()
     confirmed = ReadReceipt.objects.filter(
         user=user, version__number__gte=F("document__read_version__number")
     )

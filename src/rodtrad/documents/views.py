@@ -646,7 +646,13 @@ def _to_revise_section(request: HttpRequest) -> dict[str, Any]:
         mine = Q()
     for top in tops or []:
         mine |= Q(unit__path__startswith=top)
-    qs = services.due_for_review(None, by=user).filter(mine).order_by("unit__path", "review_by", "number")
+    qs: QuerySet[Document]
+    if tops == []:  # only their own documents, which their owner always sees
+        own = Document.objects.filter(owner=user).due_for_review(timezone.localdate())
+        qs = own.select_related("type", "unit", "owner")
+    else:
+        qs = services.due_for_review(None, by=user).filter(mine)
+    qs = qs.order_by("unit__path", "review_by", "number")
     documents = list(qs[: SECTION_LIMIT + 1])
     return {
         "show": tops is None or bool(tops) or bool(documents),
