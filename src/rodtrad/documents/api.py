@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from rodtrad.core.models import Role, Unit, User
@@ -380,7 +380,7 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     data = payload.dict()
     values = _metadata(data)
     doc = services.create_document(by=_user(request), content=data["content"], **values)
-    return 201, _detail(doc.pk, request)
+    return Status(201, _detail(doc.pk, request))
 
 
 class ImportForm(Schema):
@@ -406,12 +406,12 @@ def import_document(request: HttpRequest, payload: Form[ImportForm], file: File[
         unit = _fk(Unit, payload.unit, "unit") if payload.unit is not None else ""
         result = services.import_document(by=_user(request), name=name, data=file.read(), unit=unit)
     except services.FileTooLarge as exc:
-        return 413, {"detail": str(exc)}
+        return Status(413, {"detail": str(exc)})
     except services.UnsupportedFile as exc:
-        return 415, {"detail": str(exc)}
+        return Status(415, {"detail": str(exc)})
     if not Document.objects.visible_to(_user(request)).filter(pk=result.document.pk).exists():
-        return 409, {"detail": _("This file has already been imported.")}
-    return (201 if result.created else 200), _detail(result.document.pk, request)
+        return Status(409, {"detail": _("This file has already been imported.")})
+    return Status(201 if result.created else 200, _detail(result.document.pk, request))
 
 
 def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -499,10 +499,10 @@ def save_version(
             file=file,
         )
     except services.FileTooLarge as exc:
-        return 413, {"detail": str(exc)}
+        return Status(413, {"detail": str(exc)})
     except services.UnsupportedFile as exc:
-        return 415, {"detail": str(exc)}
-    return (201 if created else 200), working
+        return Status(415, {"detail": str(exc)})
+    return Status(201 if created else 200, working)
 
 
 @router.get("/documents/{document_id}/versions/{number}", response={200: VersionOut, **ERRORS})
@@ -517,7 +517,7 @@ def get_version(
     versions = services.visible_versions(doc, by=_user(request))
     by_number = {v.number: v for v in versions}
     if number not in by_number or (compare_to is not None and compare_to not in by_number):
-        return 404, {"detail": _("Not found.")}
+        return Status(404, {"detail": _("Not found.")})
     version = by_number[number]
     if compare_to is not None:
         version.diff = services.diff_versions(by_number[compare_to], version)  # type: ignore[attr-defined]
