@@ -122,7 +122,14 @@ class Unit(MP_Node, VersionedModel):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        indexes = [models.Index(fields=["name"], name="core_unit_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="core_unit_name_idx"),
+            # Subtree filters are `path LIKE 'prefix%'`; PostgreSQL uses an index for that only
+            # with the pattern operator class (or a C collation).
+            models.Index(
+                fields=["path"], name="core_unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
