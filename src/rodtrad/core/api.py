@@ -10,7 +10,18 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
-from rodtrad.core.schemas import BodyIn, Id, Moment, Pagination, Version, errors, inline_choices, text
+from rodtrad.core.schemas import (
+    BodyIn,
+    Id,
+    Moment,
+    Pagination,
+    Version,
+    caller,
+    errors,
+    inline_choices,
+    resolve_id,
+    text,
+)
 from rodtrad.core.services import notifications as notes
 from rodtrad.core.services import org, people
 from rodtrad.core.services.common import field_error
@@ -182,20 +193,6 @@ class ReadIn(BodyIn):
     id: Id | None = Field(None, description="One notification; all unread when left out.")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _fk(model: type[Any], pk: int | None, field: str) -> Any:
-    """Resolve an id sent by the client, or a 400 naming the field."""
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise field_error(field, f"No {model._meta.verbose_name} with id {pk}.")
-    return obj
-
-
 # ---- organisation ---------------------------------------------------------
 
 
@@ -234,7 +231,7 @@ def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any
             raise field_error(required, "This field may not be null.")
     if "unit_kind_labels" in changes:
         changes["unit_kind_labels"] = {str(k): v for k, v in changes["unit_kind_labels"].items()}
-    return org.update_organisation(by=_user(request), version=version, **changes)
+    return org.update_organisation(by=caller(request), version=version, **changes)
 
 
 # ---- units --------------------------------------------------------------
@@ -243,7 +240,7 @@ def update_organisation(request: HttpRequest, payload: OrganisationPatch) -> Any
 @router.get("/units", response=list[UnitOut])
 @paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
-    qs = Unit.objects.visible_to(_user(request), "unit.view").with_parent().order_by("path")
+    qs = Unit.objects.visible_to(caller(request), "unit.view").with_parent().order_by("path")
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
     if filters.parent is not None:
@@ -266,12 +263,12 @@ def _unit_out(pk: int) -> Unit:
 @router.post("/units", response={201: UnitOut, **errors(400, 403)})
 def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
     unit = org.create_unit(
-        by=_user(request),
+        by=caller(request),
         name=payload.name,
         code=payload.code,
         kind=payload.kind,
-        parent=_fk(Unit, payload.parent, "parent"),
-        manager=_fk(User, payload.manager, "manager"),
+        parent=resolve_id(Unit, payload.parent, "parent"),
+        manager=resolve_id(User, payload.manager, "manager"),
         external_id=payload.external_id,
     )
     return Status(201, _unit_out(unit.pk))
@@ -279,7 +276,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **errors(404)})
 def get_unit(request: HttpRequest, unit_id: Id) -> Any:
-    return get_object_or_404(Unit.objects.visible_to(_user(request), "unit.view").with_parent(), pk=unit_id)
+    return get_object_or_404(Unit.objects.visible_to(caller(request), "unit.view").with_parent(), pk=unit_id)
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **errors(400, 403, 404, 409)})
@@ -290,13 +287,13 @@ def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
     if "parent" in changes:
         if changes["parent"] is None:
             raise field_error("parent", "A unit cannot be moved to the top of the tree.")
-        changes["parent"] = _fk(Unit, changes["parent"], "parent")
+        changes["parent"] = resolve_id(Unit, changes["parent"], "parent")
     if "manager" in changes:
-        changes["manager"] = _fk(User, changes["manager"], "manager")
+        changes["manager"] = resolve_id(User, changes["manager"], "manager")
     for required in ("code", "name", "kind", "is_active"):
         if required in changes and changes[required] is None:
             raise field_error(required, "This field may not be null.")
-    unit = org.update_unit(unit_id, by=_user(request), version=version, **changes)
+    unit = org.update_unit(unit_id, by=caller(request), version=version, **changes)
     return _unit_out(unit.pk)
 
 
@@ -304,7 +301,7 @@ def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
 def delete_unit(request: HttpRequest, unit_id: Id, version: Version | None = None) -> Any:
     """Delete an unused unit (204); a unit with records is deactivated instead (200)."""
     get_object_or_404(Unit, pk=unit_id)
-    unit = org.delete_unit(unit_id, by=_user(request), version=version)
+    unit = org.delete_unit(unit_id, by=caller(request), version=version)
     if unit is None:
         return Status(204, None)
     return Status(200, _unit_out(unit.pk))
@@ -317,7 +314,7 @@ def unit_tree(
     depth: int | None = Query(None, ge=1, le=50),  # type: ignore[type-arg]
 ) -> Any:
     """The unit and its subtree as nested nodes, optionally limited to ``depth`` levels."""
-    unit = get_object_or_404(Unit.objects.visible_to(_user(request), "unit.view"), pk=unit_id)
+    unit = get_object_or_404(Unit.objects.visible_to(caller(request), "unit.view"), pk=unit_id)
     # Serialised here, not through TreeNode: validating 2,000 nested nodes cost most of the request.
     return JsonResponse(
         subtree(unit, depth), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
@@ -329,7 +326,7 @@ def unit_tree(
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> Any:
-    return _user(request)
+    return caller(request)
 
 
 def _visible_users(user: User) -> Any:
@@ -339,7 +336,7 @@ def _visible_users(user: User) -> Any:
 @router.get("/users", response=list[UserOut])
 @paginate(Pagination)
 def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
-    qs = _visible_users(_user(request)).order_by("username")
+    qs = _visible_users(caller(request)).order_by("username")
     if filters.q:
         qs = qs.filter(Q(username__icontains=filters.q) | Q(name__icontains=filters.q))
     if filters.unit is not None:
@@ -353,12 +350,12 @@ def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 @router.post("/users", response={201: UserOut, **errors(400, 403)})
 def create_user(request: HttpRequest, payload: UserIn) -> Any:
     user = people.create_user(
-        by=_user(request),
+        by=caller(request),
         username=payload.username,
         name=payload.name,
         email=payload.email,
         title=payload.title,
-        home_unit=_fk(Unit, payload.home_unit, "home_unit"),
+        home_unit=resolve_id(Unit, payload.home_unit, "home_unit"),
         password=payload.password,
     )
     return Status(201, user)
@@ -366,20 +363,20 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 
 @router.get("/users/{user_id}", response={200: UserOut, **errors(404)})
 def get_user(request: HttpRequest, user_id: Id) -> Any:
-    return get_object_or_404(_visible_users(_user(request)), pk=user_id)
+    return get_object_or_404(_visible_users(caller(request)), pk=user_id)
 
 
 @router.patch("/users/{user_id}", response={200: UserOut, **errors(400, 403, 404, 409)})
 def update_user(request: HttpRequest, user_id: Id, payload: UserPatch) -> Any:
-    get_object_or_404(_visible_users(_user(request)), pk=user_id)
+    get_object_or_404(_visible_users(caller(request)), pk=user_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     if "home_unit" in changes:
-        changes["home_unit"] = _fk(Unit, changes["home_unit"], "home_unit")
+        changes["home_unit"] = resolve_id(Unit, changes["home_unit"], "home_unit")
     for required in ("name", "email", "title", "is_active"):
         if required in changes and changes[required] is None:
             raise field_error(required, "This field may not be null.")
-    return people.update_user(user_id, by=_user(request), version=version, **changes)
+    return people.update_user(user_id, by=caller(request), version=version, **changes)
 
 
 # ---- memberships ---------------------------------------------------------
@@ -394,7 +391,7 @@ def _visible_memberships(user: User) -> Any:
 @router.get("/memberships", response=list[MembershipOut])
 @paginate(Pagination)
 def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
-    qs = _visible_memberships(_user(request)).order_by("unit__path", "user_id", "role")
+    qs = _visible_memberships(caller(request)).order_by("unit__path", "user_id", "role")
     if filters.user is not None:
         qs = qs.filter(user_id=filters.user)
     if filters.unit is not None:
@@ -407,9 +404,9 @@ def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> 
 @router.post("/memberships", response={201: MembershipOut, **errors(400, 403)})
 def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     membership = people.grant_role(
-        by=_user(request),
-        user=_fk(User, payload.user, "user"),
-        unit=_fk(Unit, payload.unit, "unit"),
+        by=caller(request),
+        user=resolve_id(User, payload.user, "user"),
+        unit=resolve_id(Unit, payload.unit, "unit"),
         role=payload.role,
     )
     return Status(201, membership)
@@ -417,8 +414,8 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
 
 @router.delete("/memberships/{membership_id}", response={204: None, **errors(403, 404)})
 def delete_membership(request: HttpRequest, membership_id: Id) -> Any:
-    get_object_or_404(_visible_memberships(_user(request)), pk=membership_id)
-    people.revoke_role(membership_id, by=_user(request))
+    get_object_or_404(_visible_memberships(caller(request)), pk=membership_id)
+    people.revoke_role(membership_id, by=caller(request))
     return Status(204, None)
 
 
@@ -448,16 +445,17 @@ def filter_audit(qs: Any, filters: AuditFilter) -> Any:
 @paginate(Pagination)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
     """The audit log, newest first, limited to the units where the caller may read it."""
-    return filter_audit(AuditEntry.objects.visible_to(_user(request), "audit.view"), filters).order_by("-seq")
+    visible = AuditEntry.objects.visible_to(caller(request), "audit.view")
+    return filter_audit(visible, filters).order_by("-seq")
 
 
 @router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
 @paginate(Pagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
-    qs = Notification.objects.filter(user=_user(request))
+    qs = Notification.objects.filter(user=caller(request))
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
 @router.post("/notifications/read", response={200: dict[str, int]}, tags=["notifications"])
 def read_notifications(request: HttpRequest, payload: ReadIn) -> Any:
-    return {"marked": notes.mark_read(_user(request), payload.id)}
+    return {"marked": notes.mark_read(caller(request), payload.id)}

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
+
+if TYPE_CHECKING:
+    from rodtrad.core.models import User
 
 MAX_ID = 2**53
 
@@ -203,3 +208,19 @@ def declare_common_errors(schema: dict[str, Any]) -> None:
                 added["403"] = forbidden
             for status, response in added.items():
                 responses.setdefault(status, response)
+
+
+def caller(request: HttpRequest) -> User:
+    """The authenticated person behind an API request (the API's auth has already run)."""
+    return request.user  # type: ignore[return-value]
+
+
+def resolve_id(model: type[Any], pk: int | None, field: str) -> Any:
+    """The object a client names by id, or a 400 naming the field."""
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        message = _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": pk}
+        raise ValidationError({field: [message]})
+    return obj

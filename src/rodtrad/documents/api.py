@@ -11,7 +11,18 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from rodtrad.core.models import Role, Unit, User
-from rodtrad.core.schemas import MAX_ID, BodyIn, ErrorOut, FieldErrorsOut, Id, Pagination, Version, text
+from rodtrad.core.schemas import (
+    MAX_ID,
+    BodyIn,
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    Pagination,
+    Version,
+    caller,
+    resolve_id,
+    text,
+)
 from rodtrad.core.services.common import field_error
 from rodtrad.documents import export, search, services
 from rodtrad.documents.models import Document, DocumentType, DocumentVersion
@@ -239,20 +250,6 @@ class ProgressOut(Schema):
     units: list[UnitProgressOut]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _fk(model: type[Any], pk: int | None, field: str) -> Any:
-    """Resolve an id sent by the client, or a 400 naming the field."""
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise field_error(field, _("No such %(model)s.") % {"model": model._meta.verbose_name})
-    return obj
-
-
 def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
     found = list(model.objects.filter(pk__in=pks))
     if len(found) != len(set(pks)):
@@ -262,11 +259,11 @@ def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
 
 def _visible(request: HttpRequest, document_id: int) -> Document:
     """The document if the caller may see it (else 404), without logging a read."""
-    return get_object_or_404(Document.objects.visible_to(_user(request)), pk=document_id)
+    return get_object_or_404(Document.objects.visible_to(caller(request)), pk=document_id)
 
 
 def _detail(document_id: int, request: HttpRequest) -> Document:
-    return services.open_document(document_id, by=_user(request))
+    return services.open_document(document_id, by=caller(request))
 
 
 def _metadata(data: dict[str, Any]) -> dict[str, Any]:
@@ -277,11 +274,11 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
             values[key] = data[key]
     for key, model in (("author", User), ("approver", User), ("owner", User), ("contact", User)):
         if key in data:
-            values[key] = _fk(model, data[key], key)
+            values[key] = resolve_id(model, data[key], key)
     if "type" in data:
-        values["type"] = _fk(DocumentType, data["type"], "type")
+        values["type"] = resolve_id(DocumentType, data["type"], "type")
     if "unit" in data:
-        values["unit"] = _fk(Unit, data["unit"], "unit")
+        values["unit"] = resolve_id(Unit, data["unit"], "unit")
     if data.get("classification") is not None:
         # A change names only the levels it changes; the others keep their value.
         values.update({f"classification_{key}": level for key, level in data["classification"].items()})
@@ -296,7 +293,7 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
 @paginate(Pagination)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> Any:
     """Documents the caller may see; invisible ones are never listed or counted."""
-    qs = Document.objects.visible_to(_user(request)).select_related("type", "unit").order_by("number")
+    qs = Document.objects.visible_to(caller(request)).select_related("type", "unit").order_by("number")
     return search.apply_filters(qs, _filters(filters))
 
 
@@ -332,7 +329,7 @@ class SearchPage(Schema):
 @router.get("/search", response={200: SearchPage, 401: ErrorOut, 404: ErrorOut})
 def search_documents(request: HttpRequest, params: Query[SearchIn]) -> Any:
     """Full-text search, best match first, over the documents the caller may see (counts too)."""
-    qs = search.search(_user(request), params.q, _filters(params)).select_related("type", "unit")
+    qs = search.search(caller(request), params.q, _filters(params)).select_related("type", "unit")
     page = search.hits(qs[params.offset : params.offset + params.limit], params.q)
     items = [{"document": h.document, "rank": h.rank, "snippet": str(h.snippet)} for h in page]
     return {"items": items, "count": qs.count()}
@@ -379,7 +376,7 @@ def public_documents(request: HttpRequest, filters: Query[PublicFilter]) -> Any:
 def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     data = payload.dict()
     values = _metadata(data)
-    doc = services.create_document(by=_user(request), content=data["content"], **values)
+    doc = services.create_document(by=caller(request), content=data["content"], **values)
     return Status(201, _detail(doc.pk, request))
 
 
@@ -403,13 +400,13 @@ def import_document(request: HttpRequest, payload: Form[ImportForm], file: File[
     name = file.name or ""
     try:
         services.check_import(name, file.size or 0)
-        unit = _fk(Unit, payload.unit, "unit") if payload.unit is not None else ""
-        result = services.import_document(by=_user(request), name=name, data=file.read(), unit=unit)
+        unit = resolve_id(Unit, payload.unit, "unit") if payload.unit is not None else ""
+        result = services.import_document(by=caller(request), name=name, data=file.read(), unit=unit)
     except services.FileTooLarge as exc:
         return Status(413, {"detail": str(exc)})
     except services.UnsupportedFile as exc:
         return Status(415, {"detail": str(exc)})
-    if not Document.objects.visible_to(_user(request)).filter(pk=result.document.pk).exists():
+    if not Document.objects.visible_to(caller(request)).filter(pk=result.document.pk).exists():
         return Status(409, {"detail": _("This file has already been imported.")})
     return Status(201 if result.created else 200, _detail(result.document.pk, request))
 
@@ -421,7 +418,7 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 def _export_rows(request: HttpRequest, filters: DocumentFilter) -> Any:
-    qs = Document.objects.visible_to(_user(request)).select_related("type", "unit", "approver", "author")
+    qs = Document.objects.visible_to(caller(request)).select_related("type", "unit", "approver", "author")
     return search.apply_filters(qs, _filters(filters)).order_by("number")[: export.LIST_LIMIT + 1]
 
 
@@ -443,7 +440,7 @@ def export_document_pdf(request: HttpRequest, document_id: Id) -> HttpResponse:
     """The document as PDF, metadata block on top: the published version, else the latest one the
     caller may read. Like reading it, exporting a K 3 or K 4 document is logged."""
     doc = _detail(document_id, request)
-    versions = services.visible_versions(doc, by=_user(request))
+    versions = services.visible_versions(doc, by=caller(request))
     version = doc.published_version or (versions[-1] if versions else None)
     return _file(export.document_pdf(doc, version), export.PDF, f"{doc.number}.pdf")
 
@@ -462,7 +459,7 @@ def update_document(request: HttpRequest, document_id: Id, payload: DocumentPatc
     for required in ("title", "type"):
         if required in data and data[required] is None:
             raise field_error(required, _("This field may not be null."))
-    services.update_document(document_id, by=_user(request), version=version, **_metadata(data))
+    services.update_document(document_id, by=caller(request), version=version, **_metadata(data))
     return _detail(document_id, request)
 
 
@@ -470,7 +467,7 @@ def update_document(request: HttpRequest, document_id: Id, payload: DocumentPatc
 def list_versions(request: HttpRequest, document_id: Id) -> Any:
     """Every version the caller may see: unpublished ones only for those who work on the document."""
     doc = _visible(request, document_id)
-    return services.visible_versions(doc, by=_user(request))
+    return services.visible_versions(doc, by=caller(request))
 
 
 @router.post(
@@ -491,7 +488,7 @@ def save_version(
     try:
         working, created = services.save_version(
             document_id,
-            by=_user(request),
+            by=caller(request),
             version=payload.version,
             content=payload.content,
             change_note=payload.change_note,
@@ -514,7 +511,7 @@ def get_version(
 ) -> Any:
     """One version's content; with ``compare_to``, the text diff from that version to this one."""
     doc = _detail(document_id, request)
-    versions = services.visible_versions(doc, by=_user(request))
+    versions = services.visible_versions(doc, by=caller(request))
     by_number = {v.number: v for v in versions}
     if number not in by_number or (compare_to is not None and compare_to not in by_number):
         return Status(404, {"detail": _("Not found.")})
@@ -529,7 +526,7 @@ def submit(request: HttpRequest, document_id: Id, payload: SubmitIn) -> Any:
     """Draft → review with the named reviewers, or → awaiting approval without reviewers."""
     _visible(request, document_id)
     reviewers = _fks(User, payload.reviewers, "reviewers")
-    services.submit(document_id, by=_user(request), version=payload.version, reviewers=reviewers)
+    services.submit(document_id, by=caller(request), version=payload.version, reviewers=reviewers)
     return _detail(document_id, request)
 
 
@@ -537,7 +534,7 @@ def submit(request: HttpRequest, document_id: Id, payload: SubmitIn) -> Any:
 def review(request: HttpRequest, document_id: Id, payload: ReviewIn) -> Any:
     """A named reviewer comments and may mark the review done; the last one sends it for approval."""
     _visible(request, document_id)
-    return services.review(document_id, by=_user(request), comment=payload.comment, done=payload.done)
+    return services.review(document_id, by=caller(request), comment=payload.comment, done=payload.done)
 
 
 @router.post("/documents/{document_id}/approve", response={200: DocumentOut, **ERRORS})
@@ -546,7 +543,7 @@ def approve(request: HttpRequest, document_id: Id, payload: ApproveIn) -> Any:
     _visible(request, document_id)
     services.approve(
         document_id,
-        by=_user(request),
+        by=caller(request),
         version=payload.version,
         approve=payload.approve,
         comment=payload.comment,
@@ -561,7 +558,7 @@ def publish(request: HttpRequest, document_id: Id, payload: PublishIn) -> Any:
     units = None if payload.read_units is None else _fks(Unit, payload.read_units, "read_units")
     services.publish(
         document_id,
-        by=_user(request),
+        by=caller(request),
         version=payload.version,
         read_units=units,
         read_roles=[str(r) for r in payload.read_roles],
@@ -572,18 +569,18 @@ def publish(request: HttpRequest, document_id: Id, payload: PublishIn) -> Any:
 @router.post("/documents/{document_id}/withdraw", response={200: DocumentOut, **ERRORS})
 def withdraw(request: HttpRequest, document_id: Id, payload: WithdrawIn) -> Any:
     _visible(request, document_id)
-    services.withdraw(document_id, by=_user(request), version=payload.version, reason=payload.reason)
+    services.withdraw(document_id, by=caller(request), version=payload.version, reason=payload.reason)
     return _detail(document_id, request)
 
 
 @router.post("/documents/{document_id}/read", response={200: ReceiptOut, **ERRORS})
 def confirm_read(request: HttpRequest, document_id: Id) -> Any:
     """Confirm having read the published version (läskvittens); repeating it changes nothing."""
-    return services.confirm_read(document_id, by=_user(request))
+    return services.confirm_read(document_id, by=caller(request))
 
 
 @router.get("/documents/{document_id}/reads", response={200: ProgressOut, **ERRORS})
 def read_progress(request: HttpRequest, document_id: Id) -> Any:
     """How many of those asked have confirmed, per unit and in all (owner, editors, quality)."""
     doc = _visible(request, document_id)
-    return services.read_progress(doc, by=_user(request))
+    return services.read_progress(doc, by=caller(request))

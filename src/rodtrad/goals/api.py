@@ -10,7 +10,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from rodtrad.core.models import Unit, User
-from rodtrad.core.schemas import BodyIn, Id, Pagination, Version, errors, inline_choices, text
+from rodtrad.core.schemas import (
+    BodyIn,
+    Id,
+    Pagination,
+    Version,
+    caller,
+    errors,
+    inline_choices,
+    resolve_id,
+    text,
+)
 from rodtrad.core.services.common import field_error
 from rodtrad.goals import periods, rollup, services
 from rodtrad.goals.models import (
@@ -35,22 +45,6 @@ SexChoice = Annotated[Sex, inline_choices(Sex, "Sex")]
 FollowUpStatus = Annotated[FollowUp.Status, inline_choices(FollowUp.Status, "FollowUpStatus")]
 ActivityStatus = Annotated[Activity.Status, inline_choices(Activity.Status, "ActivityStatus")]
 LightChoice = Annotated[rollup.Light, inline_choices(rollup.Light, "Light")]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _fk(model: type[Any], pk: int | None, field: str) -> Any:
-    """Resolve an id sent by the client, or a 400 naming the field."""
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise field_error(
-            field, _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": pk}
-        )
-    return obj
 
 
 def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
@@ -104,7 +98,7 @@ def list_areas(request: HttpRequest) -> Any:
 def create_area(request: HttpRequest, payload: AreaIn) -> Any:
     """Add a goal area (administrators and quality coordinators of the top unit)."""
     data = payload.dict(exclude_none=True)
-    return Status(201, services.create_area(by=_user(request), **data))
+    return Status(201, services.create_area(by=caller(request), **data))
 
 
 # ---- goals ---------------------------------------------------------------------------------------
@@ -196,7 +190,7 @@ class GoalFilter(Schema):
 
 
 def _goals(request: HttpRequest) -> Any:
-    return Goal.objects.visible_to(_user(request), "goal.view")
+    return Goal.objects.visible_to(caller(request), "goal.view")
 
 
 @router.get("/goals", response={200: list[GoalOut], **errors(404)})
@@ -220,7 +214,7 @@ def list_goals(request: HttpRequest, filters: Query[GoalFilter]) -> Any:
 def _detail(request: HttpRequest, goal_id: int, year: int | None = None) -> Goal:
     """The goal with its status, values, children and activities attached for GoalDetailOut."""
     goal: Goal = get_object_or_404(_goals(request).select_related("unit", "area"), pk=goal_id)
-    found = rollup.chain(goal, by=_user(request), year=year)
+    found = rollup.chain(goal, by=caller(request), year=year)
     goal.year = found.year  # type: ignore[attr-defined]
     goal.status = found.status.status  # type: ignore[attr-defined]
     goal.values = found.status.indicators  # type: ignore[attr-defined]
@@ -233,7 +227,7 @@ def _goal_values(data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
     for key, model in (("area", GoalArea), ("unit", Unit), ("parent", Goal), ("owner", User)):
         if key in values:
-            values[key] = _fk(model, values[key], key)
+            values[key] = resolve_id(model, values[key], key)
     if values.get("indicators") is not None:
         values["indicators"] = _fks(Indicator, values["indicators"], "indicators")
     return values
@@ -242,7 +236,7 @@ def _goal_values(data: dict[str, Any]) -> dict[str, Any]:
 @router.post("/goals", response={201: GoalDetailOut, **errors(400, 403)})
 def create_goal(request: HttpRequest, payload: GoalIn) -> Any:
     """Create a goal; a parent must belong to the same unit or one above it (else 400 naming ``parent``)."""
-    goal = services.create_goal(by=_user(request), **_goal_values(payload.dict()))
+    goal = services.create_goal(by=caller(request), **_goal_values(payload.dict()))
     return Status(201, _detail(request, goal.pk))
 
 
@@ -260,7 +254,7 @@ def update_goal(request: HttpRequest, goal_id: Id, payload: GoalPatch) -> Any:
     for required in ("area", "unit", "title", "year_from", "year_to", "indicators"):
         if required in data and data[required] is None:
             raise field_error(required, _("This field may not be null."))
-    services.update_goal(goal_id, by=_user(request), version=version, **_goal_values(data))
+    services.update_goal(goal_id, by=caller(request), version=version, **_goal_values(data))
     return _detail(request, goal_id)
 
 
@@ -281,7 +275,7 @@ def breakdown(request: HttpRequest, goal_id: Id, payload: BreakdownIn) -> Any:
     get_object_or_404(_goals(request), pk=goal_id)
     units = _fks(Unit, payload.units, "units")
     done = services.breakdown(
-        goal_id, by=_user(request), units=units, title=payload.title, description=payload.description
+        goal_id, by=caller(request), units=units, title=payload.title, description=payload.description
     )
     return Status(201, {"created": done.created, "skipped": done.skipped})
 
@@ -322,7 +316,7 @@ def goal_chain(request: HttpRequest, goal_id: Id, year: Year | None = None) -> A
     """The red thread through the goal: vision, goal area, goals above, and below it its sub-goals,
     activities and indicators with their statuses."""
     goal = get_object_or_404(_goals(request).select_related("unit", "area"), pk=goal_id)
-    found = rollup.chain(goal, by=_user(request), year=year)
+    found = rollup.chain(goal, by=caller(request), year=year)
     return {
         "vision": found.vision,
         "area": found.area,
@@ -392,7 +386,7 @@ class IndicatorFilter(Schema):
 @router.get("/indicators", response={200: list[IndicatorOut]})
 @paginate(Pagination)
 def list_indicators(request: HttpRequest, filters: Query[IndicatorFilter]) -> Any:
-    qs = Indicator.objects.visible_to(_user(request), "goal.view").select_related("unit")
+    qs = Indicator.objects.visible_to(caller(request), "goal.view").select_related("unit")
     if filters.q:
         qs = qs.filter(code__icontains=filters.q) | qs.filter(name__icontains=filters.q)
     if filters.goal is not None:
@@ -405,8 +399,8 @@ def create_indicator(request: HttpRequest, payload: IndicatorIn) -> Any:
     """Create an indicator with its targets; thresholds that contradict the direction get 400."""
     data = payload.dict()
     targets = [services.TargetIn(**t) for t in data.pop("targets")]
-    data["unit"] = _fk(Unit, data["unit"], "unit")
-    indicator = services.create_indicator(by=_user(request), targets=targets, **data)
+    data["unit"] = resolve_id(Unit, data["unit"], "unit")
+    indicator = services.create_indicator(by=caller(request), targets=targets, **data)
     return Status(201, indicator)
 
 
@@ -432,7 +426,7 @@ class MeasurementFilter(Schema):
 @router.get("/indicators/{indicator_id}/measurements", response={200: list[MeasurementOut], **errors(404)})
 @paginate(Pagination)
 def list_measurements(request: HttpRequest, indicator_id: Id, filters: Query[MeasurementFilter]) -> Any:
-    indicator = get_object_or_404(Indicator.objects.visible_to(_user(request), "goal.view"), pk=indicator_id)
+    indicator = get_object_or_404(Indicator.objects.visible_to(caller(request), "goal.view"), pk=indicator_id)
     qs = Measurement.objects.filter(indicator=indicator)
     if filters.unit is not None:
         qs = qs.filter(unit_id=filters.unit)
@@ -469,7 +463,7 @@ class UpsertOut(Schema):
 def put_measurements(request: HttpRequest, indicator_id: Id, payload: MeasurementsIn) -> Any:
     """Add or replace values, all or nothing: any bad item (unknown unit or period, a sex the indicator
     does not break down by, a unit the caller may not report for) gets 400 listing every one."""
-    indicator = get_object_or_404(Indicator.objects.visible_to(_user(request), "goal.view"), pk=indicator_id)
+    indicator = get_object_or_404(Indicator.objects.visible_to(caller(request), "goal.view"), pk=indicator_id)
     rows = [
         services.Row(
             line=i,
@@ -484,7 +478,7 @@ def put_measurements(request: HttpRequest, indicator_id: Id, payload: Measuremen
         for i, m in enumerate(payload.items)
     ]
     try:
-        done = services.upsert_measurements(rows, by=_user(request), only=indicator)
+        done = services.upsert_measurements(rows, by=caller(request), only=indicator)
     except services.InvalidRows as exc:
         return Status(
             400,
@@ -531,7 +525,7 @@ class FollowUpFilter(Schema):
 @router.get("/followups", response={200: list[FollowUpOut], **errors(404)})
 @paginate(Pagination)
 def list_followups(request: HttpRequest, filters: Query[FollowUpFilter]) -> Any:
-    qs = FollowUp.objects.visible_to(_user(request), "goal.view")
+    qs = FollowUp.objects.visible_to(caller(request), "goal.view")
     if filters.goal is not None:
         qs = qs.filter(goal_id=filters.goal)
     if filters.unit is not None:
@@ -552,7 +546,7 @@ def save_followup(request: HttpRequest, payload: FollowUpIn) -> Any:
     goal = get_object_or_404(_goals(request).select_related("unit"), pk=payload.goal)
     values = payload.dict(exclude_none=True, exclude={"goal", "period", "version"})
     followup, created = services.save_followup(
-        by=_user(request), goal=goal, period=payload.period, version=payload.version, **values
+        by=caller(request), goal=goal, period=payload.period, version=payload.version, **values
     )
     return Status(201 if created else 200, followup)
 
@@ -620,7 +614,7 @@ def open_round(request: HttpRequest, payload: RoundIn) -> Any:
     """Open a round (quality coordinators, for units in their subtree); managers of its units are told."""
     units = _fks(Unit, payload.units, "units")
     opened = services.open_round(
-        by=_user(request), period=payload.period, deadline=payload.deadline, units=units, title=payload.title
+        by=caller(request), period=payload.period, deadline=payload.deadline, units=units, title=payload.title
     )
     return Status(201, _round_out(opened))
 
@@ -661,4 +655,4 @@ class OverviewOut(Schema):
 def get_overview(request: HttpRequest, year: Year, unit: Id | None = None) -> Any:
     """Each goal area's rolled-up status and its top goals with theirs; ``unit`` drills down to a subtree."""
     found = get_object_or_404(Unit, pk=unit) if unit is not None else None
-    return rollup.overview(year, by=_user(request), unit=found)
+    return rollup.overview(year, by=caller(request), unit=found)
