@@ -34,6 +34,22 @@ def _check_email(email: str) -> str:
     return email
 
 
+def _set_password(user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+
+
+def _save(user: User) -> None:
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent writer took the username first
+        raise field_error("username", _("A user with this username already exists.")) from exc
+
+
 def _require_user_admin(by: Actor, home_unit: Unit | None, action: str) -> None:
     if isinstance(by, access.System) or getattr(by, "is_superuser", False):
         return
@@ -72,18 +88,10 @@ def create_user(
         is_staff=is_superuser,
     )
     if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from exc
-        user.set_password(password)
+        _set_password(user, password)
     else:
         user.set_unusable_password()
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise field_error("username", _("A user with this username already exists.")) from exc
+    _save(user)
     audit.record(
         actor=by,
         action=AuditAction.CREATE,
@@ -117,18 +125,10 @@ def update_user(user_id: int, *, by: Actor, version: int | None, **changes: Any)
         setattr(user, key, value)
     change_set: dict[str, Any] = {}
     if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from exc
-        user.set_password(password)
+        _set_password(user, password)
         change_set["password"] = ["***", "***"]
     user.version += 1
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # a concurrent writer took the username first
-        raise field_error("username", _("A user with this username already exists.")) from exc
+    _save(user)
     change_set.update(audit.diff(before, audit.snapshot(user, USER_FIELDS)))
     audit.record(actor=by, action=AuditAction.UPDATE, obj=user, unit=user.home_unit, changes=change_set)
     return user
