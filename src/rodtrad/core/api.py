@@ -422,31 +422,12 @@ def delete_membership(request: HttpRequest, membership_id: Id) -> Any:
 # ---- audit and notifications -----------------------------------------------
 
 
-def filter_audit(qs: Any, filters: AuditFilter) -> Any:
-    if filters.object_type:
-        qs = qs.filter(object_type=filters.object_type)
-    if filters.object_id:
-        qs = qs.filter(object_id=filters.object_id)
-    if filters.actor is not None:
-        qs = qs.filter(actor_id=filters.actor)
-    if filters.unit is not None:
-        unit = Unit.objects.filter(pk=filters.unit).first()
-        if unit is None:
-            return qs.none()
-        qs = qs.filter(unit__path__startswith=unit.path)
-    if filters.since:
-        qs = qs.filter(at__gte=filters.since)
-    if filters.until:
-        qs = qs.filter(at__lt=filters.until)
-    return qs
-
-
 @router.get("/audit", response=list[AuditOut], tags=["audit"])
 @paginate(Pagination)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
     """The audit log, newest first, limited to the units where the caller may read it."""
     visible = AuditEntry.objects.visible_to(caller(request), "audit.view")
-    return filter_audit(visible, filters).order_by("-seq")
+    return visible.matching(**filters.dict()).order_by("-seq")
 
 
 @router.get("/notifications", response=list[NotificationOut], tags=["notifications"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -34,7 +34,7 @@ class ScopedQuerySet(models.QuerySet[Any]):
 
     unit_path_lookup: ClassVar[str] = "unit__path"
 
-    def visible_to(self, user: Any, action: str = "view") -> ScopedQuerySet:
+    def visible_to(self, user: Any, action: str = "view") -> Self:
         from rodtrad.core import access
 
         return access.restrict(self, user, action, self.unit_path_lookup)  # type: ignore[return-value]
@@ -265,6 +265,33 @@ class AuditEntryQuerySet(ScopedQuerySet):
 
     def for_object(self, obj: models.Model) -> AuditEntryQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+    def matching(
+        self,
+        *,
+        object_type: str | None = None,
+        object_id: str | None = None,
+        actor: int | None = None,
+        unit: int | None = None,
+        since: Any = None,
+        until: Any = None,
+    ) -> AuditEntryQuerySet:
+        """The search of the audit page and API; an unknown unit matches nothing."""
+        qs = self
+        if object_type:
+            qs = qs.filter(object_type=object_type)
+        if object_id:
+            qs = qs.filter(object_id=object_id)
+        if actor is not None:
+            qs = qs.filter(actor_id=actor)
+        if unit is not None:
+            top = Unit.objects.filter(pk=unit).first()
+            qs = qs.filter(unit__path__startswith=top.path) if top is not None else qs.none()
+        if since:
+            qs = qs.filter(at__gte=since)
+        if until:
+            qs = qs.filter(at__lt=until)
+        return qs
 
 
 class AuditEntry(models.Model):

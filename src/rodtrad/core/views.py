@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rodtrad.core import access
-from rodtrad.core.api import AuditFilter, filter_audit
 from rodtrad.core.context_processors import organisation
 from rodtrad.core.errors import StaleWrite
 from rodtrad.core.forms import (
@@ -546,14 +545,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         actor: User | None = data.get("actor")
         since: dt.date | None = data.get("since")
         until: dt.date | None = data.get("until")
-        filters = AuditFilter(
+        entries = AuditEntry.objects.visible_to(_user(request), "audit.view").matching(
             object_type=data.get("object_type") or None,
             object_id=data.get("object_id") or None,
             actor=actor.pk if actor else None,
             since=_day_start(since) if since else None,
             until=_day_start(until + dt.timedelta(days=1)) if until else None,
         )
-        entries = filter_audit(AuditEntry.objects.visible_to(_user(request), "audit.view"), filters)
     page = _paginate(request, entries.order_by("-seq"))
     query = request.GET.copy()
     query.pop("page", None)
