@@ -6,16 +6,14 @@ HTML is sanitised, but an image address in it must never make the server open a 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from rodtrad.core import spreadsheets
 from rodtrad.documents.models import Document, DocumentVersion
 
 #: Lists longer than this are cut, and say so: a PDF of every document helps nobody.
@@ -92,18 +90,8 @@ def list_pdf(documents: Iterable[Document]) -> bytes:
 
 
 def list_xlsx(documents: Iterable[Document]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = _("Documents")[:31]
-    sheet.append(headings())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = spreadsheets.workbook()
+    sheet = spreadsheets.sheet(book, _("Documents"), headings(), (16, 50, 18, 30, 14, 12, 12, 16, 24, 24))
     for row in rows(documents)[:LIST_LIMIT]:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJ", (16, 50, 18, 30, 14, 12, 12, 16, 24, 24), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        spreadsheets.append(sheet, row)
+    return spreadsheets.to_bytes(book)

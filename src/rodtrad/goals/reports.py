@@ -8,7 +8,6 @@ when a PDF is made, and it is given no way to fetch anything.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +19,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 
+from rodtrad.core import spreadsheets
 from rodtrad.core.models import Unit
 from rodtrad.goals import periods, rollup
 from rodtrad.goals.charts import period_label
@@ -131,11 +130,10 @@ def _followup_cells(row: ReportGoal) -> list[str]:
 
 def xlsx(report: Report) -> bytes:
     """Two sheets: the goals with status and follow-up, and their indicators' values against targets."""
-    book = Workbook()
-    goals = book.active
-    assert goals is not None  # a new workbook always has one sheet
-    goals.title = _("Goals")[:31]
-    goals.append(
+    book = spreadsheets.workbook()
+    goals = spreadsheets.sheet(
+        book,
+        _("Goals"),
         [
             _("Goal area"),
             _("Unit"),
@@ -147,13 +145,16 @@ def xlsx(report: Report) -> bytes:
             _("Analysis"),
             _("Next steps"),
             _("Marked done"),
-        ]
+        ],
+        (20, 28, 48, 12, 60, 10, 16, 60, 48, 8),
+    )
+    indicators = spreadsheets.sheet(
+        book,
+        _("Indicators"),
+        [_("Goal"), _("Unit"), _("Code"), _("Indicator"), _("Period"), _("Value"), _("Target"), _("Status")],
+        (48, 28, 12, 40),
     )
     labels = {light: str(light.label) for light in rollup.Light}
-    indicators = book.create_sheet(_("Indicators")[:31])
-    indicators.append(
-        [_("Goal"), _("Unit"), _("Code"), _("Indicator"), _("Period"), _("Value"), _("Target"), _("Status")]
-    )
     for row in report.goals:
         g = row.goal
         base = [
@@ -167,11 +168,12 @@ def xlsx(report: Report) -> bytes:
             for f in row.followups:
                 done = _("Yes") if f.done else _("No")
                 cells = [period_label(f.period), f.get_status_display(), f.analysis, f.next_steps, done]
-                goals.append([*base, *cells])
+                spreadsheets.append(goals, [*base, *cells])
         else:
-            goals.append([*base, *_followup_cells(row)])
+            spreadsheets.append(goals, [*base, *_followup_cells(row)])
         for v in g.indicators:
-            indicators.append(
+            spreadsheets.append(
+                indicators,
                 [
                     g.title,
                     g.unit_name,
@@ -181,20 +183,12 @@ def xlsx(report: Report) -> bytes:
                     v.value,
                     v.target,
                     labels[v.status.light],
-                ]
+                ],
             )
-    for sheet, widths in ((goals, (20, 28, 48, 12, 60, 10, 16, 60, 48, 8)), (indicators, (48, 28, 12, 40))):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for column, width in zip("ABCDEFGHIJ", widths, strict=False):
-            sheet.column_dimensions[column].width = width
     for line in goals.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.to_bytes(book)
 
 
 @login_required

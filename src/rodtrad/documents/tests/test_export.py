@@ -75,6 +75,14 @@ def test_list_xlsx_holds_the_filtered_visible_documents(listed, staff, api_as):
     assert _titles(filtered.content) == ["Hemligt utkast"]
 
 
+def test_list_xlsx_leaves_out_control_characters_a_title_may_hold(orgtree, staff, api_as):
+    """Text pasted from other systems can carry control characters, which XLSX cannot hold."""
+    make_document(staff.editor, orgtree.a, title="Rutin\x0bför\x1b fall")
+    response = api_as(staff.editor).get("/documents/export.xlsx")
+    assert response.status_code == 200
+    assert _titles(response.content) == ["Rutinför fall"]
+
+
 def test_list_pdf(listed, staff, api_as):
     response = api_as(staff.editor).get("/documents/export.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
