@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rodtrad.core",
     "rodtrad.documents",
     "rodtrad.goals",
+    "rodtrad.improvement",
 ]
 
 MIDDLEWARE = [

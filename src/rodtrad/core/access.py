@@ -48,11 +48,25 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "measurement.edit": frozenset({Role.EDITOR, Role.MANAGER, Role.QUALITY}),
     "followup.edit": frozenset({Role.EDITOR, Role.MANAGER, Role.QUALITY}),
     "followup.round": frozenset({Role.QUALITY}),
+    "event.report": ALL_ROLES,
+    "event.view": frozenset({Role.MANAGER, Role.QUALITY}),
+    "event.handle": frozenset({Role.MANAGER, Role.QUALITY}),
+    "duty.decide": frozenset({Role.QUALITY}),
+    "action.view": frozenset({Role.MANAGER, Role.QUALITY}),
+    "action.edit": frozenset({Role.MANAGER, Role.QUALITY}),
+    "complaint.view": frozenset({Role.MANAGER, Role.QUALITY}),
+    "complaint.edit": frozenset({Role.MANAGER, Role.QUALITY}),
+    "proposal.submit": ALL_ROLES,
+    "proposal.view": ALL_ROLES,
+    "proposal.handle": frozenset({Role.MANAGER, Role.QUALITY}),
+    "learning.view": ALL_ROLES,
 }
 
 #: Actions open to every signed-in person: the organisation tree itself is not secret, nor are the
 #: goals, indicators and follow-ups (a unit's red thread runs through goals above its own subtree).
-OPEN_TO_SIGNED_IN = frozenset({"unit.view", "goal.view"})
+#: Anyone may report an event or a proposal for any unit (what they saw need not be in their own unit),
+#: and published learnings are for the whole organisation.
+OPEN_TO_SIGNED_IN = frozenset({"unit.view", "goal.view", "event.report", "proposal.submit", "learning.view"})
 
 
 class System:
@@ -110,16 +124,29 @@ def subtree_paths(user: Any, action: str) -> list[str] | None:
     return tops
 
 
-def restrict(
-    queryset: models.QuerySet[Any], user: Any, action: str, path_lookup: str
-) -> models.QuerySet[Any]:
-    """Narrow ``queryset`` to the rows whose unit lies where ``user`` may ``action``."""
+def scope(user: Any, action: str, path_lookup: str) -> Q | None:
+    """The condition on ``path_lookup`` for where ``user`` may ``action``; None means everywhere."""
     tops = subtree_paths(user, action)
     if tops is None:
-        return queryset
+        return None
     if not tops:
-        return queryset.none()
-    return queryset.filter(reduce(or_, (Q(**{f"{path_lookup}__startswith": t}) for t in tops)))
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{path_lookup}__startswith": t}) for t in tops))
+
+
+def restrict(
+    queryset: models.QuerySet[Any], user: Any, action: str, path_lookup: str, own: str | None = None
+) -> models.QuerySet[Any]:
+    """Narrow ``queryset`` to the rows whose unit lies where ``user`` may ``action``.
+
+    ``own`` names a person field (e.g. ``reporter``): the user's own rows are visible wherever they lie.
+    """
+    condition = scope(user, action, path_lookup)
+    if condition is None:
+        return queryset
+    if own is not None and getattr(user, "is_authenticated", False) and getattr(user, "pk", None) is not None:
+        condition |= Q(**{own: user.pk})
+    return queryset.filter(condition)
 
 
 def unit_path_of(obj: Any) -> str | None:

@@ -29,15 +29,22 @@ class VersionedModel(models.Model):
 class ScopedQuerySet(models.QuerySet[Any]):
     """Querysets of records that belong to a unit; access goes through ``visible_to``.
 
-    ``unit_path_lookup`` names the path of the owning unit, e.g. ``unit__path``.
+    ``unit_path_lookup`` names the path of the owning unit, e.g. ``unit__path``; ``view_action`` is
+    the action that reading needs, and ``own_field`` names the person (e.g. the reporter) who sees
+    their own rows wherever they lie.
     """
 
     unit_path_lookup: ClassVar[str] = "unit__path"
+    view_action: ClassVar[str] = "view"
+    own_field: ClassVar[str | None] = None
 
-    def visible_to(self, user: Any, action: str = "view") -> Self:
+    def visible_to(self, user: Any, action: str | None = None) -> Self:
         from rodtrad.core import access
 
-        return access.restrict(self, user, action, self.unit_path_lookup)  # type: ignore[return-value]
+        own = self.own_field if action is None else None
+        return access.restrict(  # type: ignore[return-value]
+            self, user, action or self.view_action, self.unit_path_lookup, own
+        )
 
 
 class Organisation(VersionedModel):
