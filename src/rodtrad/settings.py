@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rodtrad.documents",
     "rodtrad.goals",
     "rodtrad.improvement",
+    "rodtrad.values",
 ]
 
 MIDDLEWARE = [

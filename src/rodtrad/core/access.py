@@ -60,13 +60,20 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "proposal.view": ALL_ROLES,
     "proposal.handle": frozenset({Role.MANAGER, Role.QUALITY}),
     "learning.view": ALL_ROLES,
+    "valuebase.edit": frozenset({Role.ADMIN, Role.QUALITY}),
+    "dialogue.view": ALL_ROLES,
+    "dialogue.edit": frozenset({Role.MANAGER, Role.QUALITY}),
+    "story.write": ALL_ROLES,
+    "story.moderate": frozenset({Role.EDITOR, Role.QUALITY}),
 }
 
 #: Actions open to every signed-in person: the organisation tree itself is not secret, nor are the
 #: goals, indicators and follow-ups (a unit's red thread runs through goals above its own subtree).
 #: Anyone may report an event or a proposal for any unit (what they saw need not be in their own unit),
 #: and published learnings are for the whole organisation.
-OPEN_TO_SIGNED_IN = frozenset({"unit.view", "goal.view", "event.report", "proposal.submit", "learning.view"})
+OPEN_TO_SIGNED_IN = frozenset(
+    {"unit.view", "goal.view", "event.report", "proposal.submit", "learning.view", "story.write"}
+)
 
 
 class System:
