@@ -60,6 +60,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "proposal.view": ALL_ROLES,
     "proposal.handle": frozenset({Role.MANAGER, Role.QUALITY}),
     "learning.view": ALL_ROLES,
+    "improvement.settings": frozenset({Role.ADMIN, Role.QUALITY}),
     "valuebase.edit": frozenset({Role.ADMIN, Role.QUALITY}),
     "dialogue.view": ALL_ROLES,
     "dialogue.edit": frozenset({Role.MANAGER, Role.QUALITY}),
