@@ -228,3 +228,8 @@ BODY_LIMITS_BY_PATH = {
     "/api/v1/documents": RODTRAD_DOCUMENT_MAX_BYTES + 1024 * 1024,
     "/documents/": RODTRAD_DOCUMENT_MAX_BYTES + 1024 * 1024,
 }
+#: Story attachments (images, short videos) above this many MiB are refused with 413; a story
+#: carries at most four, so the paths that take them accept four such files and the form.
+RODTRAD_STORY_ATTACHMENT_MB = env_int("STORY_ATTACHMENT_MB", 25)
+BODY_LIMITS_BY_PATH["/api/v1/stories"] = (4 * RODTRAD_STORY_ATTACHMENT_MB + 1) * 1024 * 1024
+BODY_LIMITS_BY_PATH["/stories/"] = (4 * RODTRAD_STORY_ATTACHMENT_MB + 1) * 1024 * 1024
