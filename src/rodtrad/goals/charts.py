@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from rodtrad.goals import rollup
+from rodtrad.goals import periods, rollup
 from rodtrad.goals.models import Sex
 
 #: Per sex: colour, dash pattern and marker shape, so no line is told apart by colour alone.
@@ -83,11 +83,6 @@ def number(value: float | None) -> str:
     return f"{value:.10g}".replace(".", ",")
 
 
-def period_label(code: str) -> str:
-    """A period code as people write it: 2026-T2 → T2 2026, 2026 → 2026."""
-    return f"{code[5:]} {code[:4]}" if len(code) > 4 else code
-
-
 def _nice_step(span: float) -> float:
     raw = span / 4 or 1.0
     power = 10.0 ** math.floor(math.log10(raw))
@@ -144,7 +139,7 @@ def trend(series: rollup.Series) -> Trend | None:
         )
     count = round((high - low) / step)
     y_ticks = [Tick(y(low + i * step), number(round(low + i * step, 6))) for i in range(count + 1)]
-    x_ticks = [Tick(x(c), period_label(c)) for c in codes]
+    x_ticks = [Tick(x(c), periods.label(c, short=True)) for c in codes]
     return Trend(width, height, left, right, top, bottom, lines, segments, x_ticks, y_ticks)
 
 

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -51,10 +54,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Short Swedish-style label, e.g. T2 2026."""
-        if self.scheme == Scheme.YEAR:
-            return str(self.year)
-        return f"{self.code[5:]} {self.year}"
+        """The period as people read it, e.g. T2 2026 (maj–aug); see :func:`label`."""
+        return _words(self, short=False)
 
 
 def _code(scheme: Scheme, year: int, number: int) -> str:
@@ -105,6 +106,47 @@ def containing(day: dt.date, scheme: Scheme | str) -> Period:
     """The period of ``scheme`` that ``day`` falls in."""
     scheme = Scheme(scheme)
     return make(scheme, day.year, (day.month - 1) // _MONTHS[scheme] + 1)
+
+
+def _words(period: Period, *, short: bool) -> str:
+    values: dict[str, object] = {"number": period.number, "year": period.year}
+    if period.scheme == Scheme.TERTIAL:
+        if short:
+            return gettext("T%(number)s %(year)s") % values
+        first, last = period.start.month, period.end.month
+        values.update(first=MONTHS_3[first], last=MONTHS_3[last])
+        return gettext("T%(number)s %(year)s (%(first)s–%(last)s)") % values
+    if period.scheme == Scheme.QUARTER:
+        if short:
+            return gettext("Q%(number)s %(year)s") % values
+        return gettext("Quarter %(number)s %(year)s") % values
+    if period.scheme == Scheme.MONTH:
+        month = MONTHS_3[period.number] if short else capfirst(MONTHS[period.number])
+        return gettext("%(month)s %(year)s") % {"month": month, "year": period.year}
+    return str(period.year)
+
+
+def label(code: str, *, short: bool = False) -> str:
+    """A stored period code in words, in the active language: the one place codes become text.
+
+    ``2026-T2`` → T2 2026 (maj–aug), ``2026-Q3`` → Kvartal 3 2026, ``2026-03`` → Mars 2026,
+    ``2026`` → 2026. ``short`` drops the months and abbreviates (T2 2026, K3 2026, mar 2026)
+    where space is tight, as on a chart's axis. A code that names no period is returned as it is.
+    """
+    for scheme in (Scheme.TERTIAL, Scheme.QUARTER, Scheme.MONTH, Scheme.YEAR):
+        found = parse(code, scheme)
+        if found is not None:
+            return _words(found, short=short)
+    return code
+
+
+def codes_until(period: Period) -> list[str]:
+    """Codes of every period in ``period``'s year, in any scheme, that has ended when ``period`` ends.
+
+    What an indicator can show as of a period whatever its frequency: as of T2, its months
+    up to August, its first two quarters and its first two tertials, but not the year.
+    """
+    return [p.code for scheme in Scheme for p in periods_of(scheme, period.year) if p.end <= period.end]
 
 
 def year_bounds(year: int) -> tuple[str, str]:

@@ -1,6 +1,9 @@
 """Tertial and annual reports per unit or per goal area: goal status, indicators and analyses, as PDF or XLSX,
 and the view that downloads them.
 
+A tertial report shows each indicator's latest value up to the end of its period, never a
+later one, so the T2 report reads the same in December as it did in September.
+
 A report reads a fixed number of queries: the roll-up, the goal areas and the follow-ups of
 the period (or of every period of the year for an annual report). WeasyPrint is loaded only
 when a PDF is made, and it is given no way to fetch anything.
@@ -24,7 +27,6 @@ from openpyxl.styles import Alignment
 from rodtrad.core import spreadsheets
 from rodtrad.core.models import Unit
 from rodtrad.goals import periods, rollup
-from rodtrad.goals.charts import period_label
 from rodtrad.goals.models import FollowUp, Goal, GoalArea
 from rodtrad.goals.services import goal_settings
 
@@ -73,7 +75,7 @@ class Report:
 
 def _build(title: str, period: periods.Period, goals: Any, *, own_unit: Unit | None = None) -> Report:
     annual = period.scheme == periods.Scheme.YEAR
-    statuses = rollup.roll_up(goals, period.year)
+    statuses = rollup.roll_up(goals, period.year, until=None if annual else period)
     ordered = thread_order(statuses)
     if own_unit is not None:
         ordered = [(g, 0) for g, _depth in ordered if g.unit_id == own_unit.pk]
@@ -114,7 +116,7 @@ def pdf(report: Report) -> bytes:
     context = {
         "report": report,
         "today": timezone.localdate(),
-        "period_label": period_label(report.period.code),
+        "period_label": periods.label(report.period.code),
     }
     html = render_to_string("goals/report.html", context)
     return bytes(HTML(string=html, url_fetcher=NoFetching()).write_pdf())
@@ -125,7 +127,7 @@ def _followup_cells(row: ReportGoal) -> list[str]:
         return ["", _("No follow-up"), "", "", ""]
     f = row.followups[-1]
     done = _("Yes") if f.done else _("No")
-    return [period_label(f.period), f.get_status_display(), f.analysis, f.next_steps, done]
+    return [periods.label(f.period), f.get_status_display(), f.analysis, f.next_steps, done]
 
 
 def xlsx(report: Report) -> bytes:
@@ -167,7 +169,7 @@ def xlsx(report: Report) -> bytes:
         if report.annual and row.followups:
             for f in row.followups:
                 done = _("Yes") if f.done else _("No")
-                cells = [period_label(f.period), f.get_status_display(), f.analysis, f.next_steps, done]
+                cells = [periods.label(f.period), f.get_status_display(), f.analysis, f.next_steps, done]
                 spreadsheets.append(goals, [*base, *cells])
         else:
             spreadsheets.append(goals, [*base, *_followup_cells(row)])
@@ -179,7 +181,7 @@ def xlsx(report: Report) -> bytes:
                     g.unit_name,
                     v.code,
                     v.name,
-                    period_label(v.period) if v.period else "",
+                    periods.label(v.period) if v.period else "",
                     v.value,
                     v.target,
                     labels[v.status.light],

@@ -4,7 +4,9 @@ The roll-up rule, as the organisation chooses it in :class:`GoalSettings`:
 
 - An indicator linked to a goal is judged on its latest value in the year for the goal's
   unit (total, not by sex) against that year's thresholds: green at or past ``green``,
-  yellow at or past ``yellow``, otherwise red. No value or no target: no status.
+  yellow at or past ``yellow``, otherwise red. No value or no target: no status. As of a
+  period (a tertial report, the overview for T2), only values of periods that have ended
+  by the end of that period count, so a T2 report never shows a T3 value.
 - A goal's status comes from its indicators and its child goals (those running in the
   year), ignoring those without status. *Worst of*: the worst status decides. *Majority*:
   the most common status decides, a tie going to the worse. Nothing to judge: no status.
@@ -116,10 +118,6 @@ def _number(value: float | None) -> str:
     return f"{value:.10g}".replace(".", ",")
 
 
-def _period_label(code: str) -> str:
-    return code[5:] + " " + code[:4] if len(code) > 4 else code
-
-
 def judge(direction: str, value: float | None, target: IndicatorTarget | None) -> Light:
     """Green at or past ``green``, yellow at or past ``yellow``, else red (by the direction)."""
     if value is None or target is None:
@@ -140,6 +138,7 @@ class Words:
 
     def __init__(self) -> None:
         self.no_value = _("Indicator %(code)s has no value for %(year)s.")
+        self.no_value_until = _("Indicator %(code)s has no value up to %(period)s.")
         self.no_target = _("Indicator %(code)s has no target for %(year)s.")
         self.value = _("Indicator %(code)s is %(value)s %(measure)s in %(period)s (target %(target)s).")
         self.nothing = _("Nothing to judge yet: no values against targets and no judged sub-goals.")
@@ -148,8 +147,18 @@ class Words:
         self.child = _("sub-goal “%(goal)s” (%(unit)s) is %(light)s.")
         self.goal = _("goal “%(goal)s” is %(light)s.")
         self.labels = {light: str(light.label) for light in Light}
+        self.periods: dict[str, str] = {}
 
-    def indicator(self, row: dict[str, Any], target: IndicatorTarget | None, year: int) -> str:
+    def period(self, code: str) -> str:
+        if code not in self.periods:
+            self.periods[code] = periods.label(code)
+        return self.periods[code]
+
+    def indicator(
+        self, row: dict[str, Any], target: IndicatorTarget | None, year: int, until: periods.Period | None
+    ) -> str:
+        if row["period"] is None and until is not None:
+            return self.no_value_until % {"code": row["code"], "period": self.period(until.code)}
         if row["period"] is None:
             return self.no_value % {"code": row["code"], "year": year}
         if target is None:
@@ -158,7 +167,7 @@ class Words:
             "code": row["code"],
             "value": _number(row["value"]),
             "measure": row["measure"],
-            "period": _period_label(row["period"]),
+            "period": self.period(row["period"]),
             "target": _number(target.target),
         }
 
@@ -191,12 +200,17 @@ def _const(text: str) -> Callable[[], str]:
     return lambda: text
 
 
-def roll_up(goals: QuerySet[Goal], year: int, rule: str | None = None) -> dict[int, GoalStatus]:
+def roll_up(
+    goals: QuerySet[Goal], year: int, rule: str | None = None, *, until: periods.Period | None = None
+) -> dict[int, GoalStatus]:
     """Statuses of ``goals`` running in ``year``, each from its indicators and its children in the set.
 
-    Five queries whatever the number of goals: the goals, their indicator links with the
-    latest value, the targets, and the settings.
+    ``until`` (a period of ``year``) judges each indicator on its latest value up to the end
+    of that period instead of the year's latest. Five queries whatever the number of goals:
+    the goals, their indicator links with the latest value, the targets, and the settings.
     """
+    if until is not None and until.year != year:
+        raise ValueError(f"{until.code} is not a period of {year}")
     scope = goals.for_year(year)  # type: ignore[attr-defined]
     rule = rule or goal_settings().rollup_rule
     words = Words()
@@ -215,13 +229,13 @@ def roll_up(goals: QuerySet[Goal], year: int, rule: str | None = None) -> dict[i
     }
     if not result:
         return result
-    lo, hi = periods.year_bounds(year)
+    if until is None:
+        lo, hi = periods.year_bounds(year)
+        window = models.Q(period__gte=lo, period__lt=hi)
+    else:
+        window = models.Q(period__in=periods.codes_until(until))
     latest = Measurement.objects.filter(
-        indicator=OuterRef("indicator_id"),
-        unit=OuterRef("goal__unit_id"),
-        sex=Sex.TOTAL,
-        period__gte=lo,
-        period__lt=hi,
+        window, indicator=OuterRef("indicator_id"), unit=OuterRef("goal__unit_id"), sex=Sex.TOTAL
     ).order_by("-period")
     links = (
         Goal.indicators.through.objects.filter(goal__in=scope)
@@ -264,7 +278,7 @@ def roll_up(goals: QuerySet[Goal], year: int, rule: str | None = None) -> dict[i
                 target=target.target if target else None,
                 green=target.green if target else None,
                 yellow=target.yellow if target else None,
-                status=Status(light, words.indicator(row, target, year)),
+                status=Status(light, words.indicator(row, target, year, until)),
             )
         )
     for goal in result.values():
@@ -314,8 +328,11 @@ class Overview:
     goal_count: int
 
 
-def overview(year: int, *, by: Any, unit: Unit | None = None) -> Overview:
-    """Every goal area with its top goals' rolled-up statuses; ``unit`` drills down to a subtree.
+def overview(
+    year: int, *, by: Any, unit: Unit | None = None, until: periods.Period | None = None
+) -> Overview:
+    """Every goal area with its top goals' rolled-up statuses; ``unit`` drills down to a subtree,
+    ``until`` judges the indicators as of a period (see :func:`roll_up`).
 
     Top goals are the goals in view whose parent is not (the region's own goals, or in a
     drill-down the goals broken down into the subtree). Every signed-in person sees every
@@ -324,22 +341,23 @@ def overview(year: int, *, by: Any, unit: Unit | None = None) -> Overview:
     change. Two queries when cached, eight when not.
     """
     if access.subtree_paths(by, "goal.view") is not None:
-        return _overview(year, by, unit)
+        return _overview(year, by, unit, until)
     head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
-    key = f"goals:overview:{year}:{unit.pk if unit else 0}:{get_language()}:{head}"
+    cut = until.code if until else year
+    key = f"goals:overview:{year}:{cut}:{unit.pk if unit else 0}:{get_language()}:{head}"
     found: Overview | None = cache.get(key)
     if found is None:
-        found = _overview(year, by, unit)
+        found = _overview(year, by, unit, until)
         cache.set(key, found, OVERVIEW_CACHE_SECONDS)
     return found
 
 
-def _overview(year: int, by: Any, unit: Unit | None) -> Overview:
+def _overview(year: int, by: Any, unit: Unit | None, until: periods.Period | None) -> Overview:
     settings_obj = goal_settings()
     goals = Goal.objects.visible_to(by, "goal.view")
     if unit is not None:
         goals = goals.in_subtree(unit)
-    statuses = roll_up(goals, year, settings_obj.rollup_rule)
+    statuses = roll_up(goals, year, settings_obj.rollup_rule, until=until)
     organisation = Organisation.objects.order_by("pk").first()
     areas = list(GoalArea.objects.filter(organisation=organisation)) if organisation else []
     tops: dict[int, list[GoalStatus]] = defaultdict(list)
@@ -390,12 +408,13 @@ def _above(unit: Unit) -> QuerySet[Goal]:
     return Goal.objects.filter(unit__path__in=paths).select_related("unit")
 
 
-def chain(goal: Goal, *, by: Any, year: int | None = None) -> Chain:
-    """The chain for one goal, its status and its children's (a fixed number of queries)."""
-    year = year or default_year(goal)
+def chain(goal: Goal, *, by: Any, year: int | None = None, until: periods.Period | None = None) -> Chain:
+    """The chain for one goal, its status and its children's, for the year or as of a period
+    (a fixed number of queries)."""
+    year = until.year if until else year or default_year(goal)
     ancestors = _ancestors(_above(goal.unit).filter(area=goal.area), goal)
     below = Goal.objects.visible_to(by, "goal.view").in_subtree(goal.unit).filter(area=goal.area)
-    statuses = roll_up(below, year)
+    statuses = roll_up(below, year, until=until)
     status = statuses.get(goal.pk) or GoalStatus(
         goal.pk, goal.title, goal.area_id, goal.parent_id, goal.unit_id, goal.unit.code, goal.unit.name
     )
@@ -420,9 +439,10 @@ class UnitGoal:
     above: list[Goal]
 
 
-def unit_goals(unit: Unit, year: int, *, by: Any) -> list[UnitGoal]:
-    """ "Våra mål": the unit's own goals for the year, each with its status and its chain upwards."""
-    statuses = roll_up(Goal.objects.visible_to(by, "goal.view").in_subtree(unit), year)
+def unit_goals(unit: Unit, year: int, *, by: Any, until: periods.Period | None = None) -> list[UnitGoal]:
+    """ "Våra mål": the unit's own goals for the year, each with its status (as of ``until``
+    when given) and its chain upwards."""
+    statuses = roll_up(Goal.objects.visible_to(by, "goal.view").in_subtree(unit), year, until=until)
     own = sorted((g for g in statuses.values() if g.unit_id == unit.pk), key=lambda g: (g.title, g.id))
     above = list(_above(unit).for_year(year)) if own else []  # type: ignore[attr-defined]
     placeholders = {g.pk: g for g in above}

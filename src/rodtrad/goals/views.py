@@ -84,6 +84,27 @@ def current_period(year: int, today: dt.date | None = None) -> periods.Period:
     return all_periods[-1] if year < today.year else all_periods[0]
 
 
+def _period(request: HttpRequest, year: int) -> periods.Period | None:
+    """The period a page is shown as of: ``?period=2026-T2`` when it is one of ``year``'s in the
+    organisation's scheme, the current period of ``year`` when none is asked for, else None."""
+    code = request.GET.get("period", "").strip()
+    if not code:
+        return current_period(year)
+    found = periods.parse(code, services.goal_settings().period_scheme)
+    return found if found is not None and found.year == year else None
+
+
+def _period_context(request: HttpRequest, period: periods.Period, chosen: bool) -> dict[str, Any]:
+    """The period navigation: the year's periods, and why the asked-for one is not shown."""
+    context: dict[str, Any] = {"period_choices": periods.periods_of(period.scheme, period.year)}
+    if not chosen:
+        context["period_error"] = _("%(period)s is not a follow-up period of %(year)s.") % {
+            "period": request.GET.get("period", "")[:20],
+            "year": period.year,
+        }
+    return context
+
+
 # ---- the region overview -------------------------------------------------------------------------
 
 
@@ -95,17 +116,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     goto = GoToUnitForm(request.GET if "unit" in request.GET else None)
     if goto.is_bound and goto.is_valid():
         return redirect(_unit_url(goto.cleaned_data["unit"], year))
-    found = rollup.overview(year, by=_user(request))
-    period = current_period(year)
+    chosen = _period(request, year)
+    period = chosen or current_period(year)
+    found = rollup.overview(year, by=_user(request), until=period)
     context = {
         "year": year,
         "year_form": year_form,
         "goto": goto,
         "areas": [(row, _report_links("areas", row.area.pk, period)) for row in found.areas],
         "period": period,
+        **_period_context(request, period, chosen is not None),
         "units": Unit.objects.filter(depth__lte=2).order_by("depth", "name"),
     }
-    return render(request, "goals/overview.html", context, status=_status(year_form, goto))
+    status = 400 if chosen is None else _status(year_form, goto)
+    return render(request, "goals/overview.html", context, status=status)
 
 
 def _unit_url(unit: Unit, year: int) -> str:
@@ -144,12 +168,21 @@ def _unit_indicators(goal_ids: list[int]) -> QuerySet[Indicator]:
     return qs
 
 
-def _unit_page(request: HttpRequest, unit: Unit, year: int, status: int = 200, **bound: Any) -> HttpResponse:
+def _unit_page(
+    request: HttpRequest,
+    unit: Unit,
+    year: int,
+    period: periods.Period | None = None,
+    status: int = 200,
+    period_ok: bool = True,
+    **bound: Any,
+) -> HttpResponse:
+    """Våra mål as of ``period`` (the current one of ``year`` by default): statuses, follow-ups and forms."""
     user = _user(request)
     year_form = bound.pop("year_form", None) or YearForm(initial={"year": year})
-    items = rollup.unit_goals(unit, year, by=user)
+    period = period or current_period(year)
+    items = rollup.unit_goals(unit, year, by=user, until=period)
     ids = [item.goal.id for item in items]
-    period = current_period(year)
     activities: dict[int, list[Activity]] = defaultdict(list)
     for activity in Activity.objects.filter(goal_id__in=ids).select_related("responsible"):
         activities[activity.goal_id].append(activity)
@@ -176,6 +209,7 @@ def _unit_page(request: HttpRequest, unit: Unit, year: int, status: int = 200, *
         "year": year,
         "year_form": year_form,
         "period": period,
+        **_period_context(request, period, period_ok),
         "rows": rows,
         "vision": organisation(request).vision,
         "ancestors": Unit.objects.filter(path__in=_ancestor_paths(unit.path)).order_by("depth"),
@@ -221,7 +255,11 @@ def unit_goals(request: HttpRequest, pk: int) -> HttpResponse:
     """Våra mål: the unit's goals with the chain above each, activities, indicators and follow-up."""
     unit = _unit_for(request, pk)
     year, year_form = _year(request, rollup.default_year())
-    return _unit_page(request, unit, year, status=_status(year_form), year_form=year_form)
+    period = _period(request, year)
+    status = 400 if period is None else _status(year_form)
+    return _unit_page(
+        request, unit, year, period, status=status, period_ok=period is not None, year_form=year_form
+    )
 
 
 _ROW_FIELDS = {"indicator": "indicator", "period": "period", "value": "value", "sex": "sex"}
@@ -259,7 +297,7 @@ def unit_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The value of %(indicator)s for %(period)s was saved.")
                 % {
                     "indicator": data["indicator"].code,
-                    "period": charts.period_label(data["period"].strip()),
+                    "period": periods.label(data["period"].strip()),
                 },
             )
             return redirect(_unit_url(unit, year))
@@ -289,7 +327,7 @@ def _followup_page(
     request: HttpRequest, goal: Goal, period: periods.Period, form: FollowUpForm | None, status: int = 200
 ) -> HttpResponse:
     user = _user(request)
-    found = rollup.chain(goal, by=user, year=period.year)
+    found = rollup.chain(goal, by=user, until=period)
     history = list(FollowUp.objects.filter(goal=goal).select_related("author").order_by("-period"))
     current = next((f for f in history if f.period == period.code), None)
     if form is None and access.can(user, "followup.edit", goal):
@@ -474,7 +512,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by_period[point.period][point.sex] = point
     rows = [
         SeriesRow(
-            label=charts.period_label(code),
+            label=periods.label(code),
             values=[charts.number(by_period[code][s].value) if s in by_period[code] else "–" for s in sexes],
             aggregated=any(p.aggregated for p in by_period[code].values()),
             target=charts.number(targets.get(int(code[:4]))) or "–",
@@ -617,7 +655,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "done": sum(1 for p in progress if p.is_done),
         "late": found.deadline < timezone.localdate(),
-        "period_label": charts.period_label(found.period),
+        "period_label": periods.label(found.period),
     }
     return render(request, "goals/round.html", context)
 

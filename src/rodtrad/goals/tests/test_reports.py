@@ -98,3 +98,28 @@ def test_report_bad_input_and_denials(orgtree: Any, people: Any, world: Any) -> 
     assert client.get(report_url("areas", 9999, "xlsx", str(YEAR))).status_code == 404
     anonymous = Client().get(report_url("units", orgtree.a.pk, "xlsx", str(YEAR)))
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+@pytest.mark.parametrize(("number", "value", "light"), [(1, 20, "green"), (2, 41, "red"), (3, 32, "yellow")])
+def test_a_tertial_report_shows_the_values_as_of_its_tertial_not_later_ones(
+    orgtree: Any, people: Any, world: Any, number: int, value: float, light: str
+) -> None:
+    rows = [
+        Row(line=n, unit="A", indicator="WAIT", period=f"{YEAR}-T{n}", value=v)
+        for n, v in ((1, 20), (2, 41), (3, 32))
+    ]
+    services.upsert_measurements(rows, by=SYSTEM)
+    period = periods.make(periods.Scheme.TERTIAL, YEAR, number)
+    found = reports.unit_report(orgtree.a, period, by=SYSTEM)
+    goal = found.goals[0].goal
+    assert [(v.period, v.value) for v in goal.indicators] == [(period.code, value)]
+    assert goal.status.light == light
+    client = Client()
+    client.force_login(people.reader_a1)
+    response = client.get(report_url("areas", world.area.pk, "xlsx", period.code))
+    indicators = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    cells = [(row[1], row[4], row[5]) for row in indicators.iter_rows(min_row=2, values_only=True)]
+    assert cells == [("Region", None, None), ("Förvaltning A", period.label, value)]
+    assert period.label.startswith(f"T{number} {YEAR} (")
+    annual = reports.unit_report(orgtree.a, periods.make(periods.Scheme.YEAR, YEAR, 1), by=SYSTEM)
+    assert [v.value for v in annual.goals[0].goal.indicators] == [32]

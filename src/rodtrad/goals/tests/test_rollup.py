@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from rodtrad.core.access import SYSTEM
 from rodtrad.core.tests.factories import make_unit
-from rodtrad.goals import rollup, services
+from rodtrad.goals import periods, rollup, services
 from rodtrad.goals.models import Goal, GoalSettings
 from rodtrad.goals.rollup import Light
 from rodtrad.goals.services import Row
@@ -124,3 +125,71 @@ def test_series_aggregate_the_subunits_when_a_unit_has_no_value(orgtree: Any, wo
         (f"{YEAR}-T1", 20.0, True),
         (f"{YEAR}-T2", 25.0, False),
     ]
+
+
+@pytest.fixture
+def three_tertials(orgtree: Any, world: Any) -> None:
+    """Förvaltning A's value: green in T1, red in T2, yellow in T3 (lower is better, target 30)."""
+    for number, value in ((1, 20), (2, 40), (3, 32)):
+        _measure(world.indicator, orgtree.a, f"{YEAR}-T{number}", value)
+
+
+@pytest.mark.parametrize(
+    ("number", "value", "light"), [(1, 20, Light.GREEN), (2, 40, Light.RED), (3, 32, Light.YELLOW)]
+)
+def test_as_of_a_period_each_indicator_shows_its_value_for_that_period_not_a_later_one(
+    orgtree: Any, world: Any, three_tertials: None, number: int, value: float, light: Light
+) -> None:
+    until = periods.make(periods.Scheme.TERTIAL, YEAR, number)
+    goal = rollup.roll_up(Goal.objects.all(), YEAR, until=until)[world.goal_a.pk]
+    assert [(v.period, v.value) for v in goal.indicators] == [(until.code, value)]
+    assert goal.status.light == light
+    top = rollup.overview(YEAR, by=SYSTEM, until=until).areas[0].goals[0]
+    assert top.status.light == light
+
+
+def test_as_of_a_period_the_latest_earlier_value_counts_and_none_before_the_first(
+    orgtree: Any, world: Any
+) -> None:
+    _measure(world.indicator, orgtree.a, f"{YEAR}-T1", 20)
+    _measure(world.indicator, orgtree.a, f"{YEAR}-T3", 40)
+    t2 = periods.make(periods.Scheme.TERTIAL, YEAR, 2)
+    assert rollup.roll_up(Goal.objects.all(), YEAR, until=t2)[world.goal_a.pk].indicators[0].value == 20
+    monthly = services.create_indicator(
+        by=SYSTEM,
+        code="MONTHLY",
+        name="Per månad",
+        unit=orgtree.region,
+        frequency=periods.Scheme.MONTH,
+        targets=[services.TargetIn(YEAR, 80)],
+    )
+    services.update_goal(
+        world.goal_a.pk, by=SYSTEM, version=world.goal_a.version, indicators=[world.indicator, monthly]
+    )
+    _measure(monthly, orgtree.a, f"{YEAR}-09", 90)
+    with translation.override("en"):
+        found = rollup.roll_up(Goal.objects.all(), YEAR, until=t2)[world.goal_a.pk]
+    assert [(v.code, v.value) for v in found.indicators] == [("MONTHLY", None), ("WAIT", 20)]
+    assert found.indicators[0].status.reason == "Indicator MONTHLY has no value up to T2 2026 (may–aug)."
+    t3 = periods.make(periods.Scheme.TERTIAL, YEAR, 3)
+    found = rollup.roll_up(Goal.objects.all(), YEAR, until=t3)[world.goal_a.pk]
+    assert [(v.period, v.value) for v in found.indicators] == [(f"{YEAR}-09", 90), (f"{YEAR}-T3", 40)]
+
+
+def test_the_roll_up_as_of_a_period_takes_a_fixed_number_of_queries(
+    orgtree: Any, world: Any, three_tertials: None, django_assert_max_num_queries: Any
+) -> None:
+    t2 = periods.make(periods.Scheme.TERTIAL, YEAR, 2)
+    for i in range(5):
+        unit = make_unit(orgtree.a, name=f"Enhet {i}", code=f"E{i}")
+        child = services.breakdown(world.goal_a.pk, by=SYSTEM, units=[unit]).created[0]
+        services.update_goal(child.pk, by=SYSTEM, version=child.version, indicators=[world.indicator])
+        _measure(world.indicator, unit, f"{YEAR}-T{1 + i % 3}", 25)
+    with django_assert_max_num_queries(5):
+        found = rollup.roll_up(Goal.objects.all(), YEAR, until=t2)
+    assert len(found) == 7
+
+
+def test_a_period_of_another_year_is_refused(world: Any) -> None:
+    with pytest.raises(ValueError, match="2025-T2"):
+        rollup.roll_up(Goal.objects.all(), YEAR, until=periods.make(periods.Scheme.TERTIAL, 2025, 2))

@@ -370,3 +370,40 @@ def test_pages_hold_their_query_budgets_and_do_not_grow_with_the_data(
     grow(orgtree, world, 8, 2)
     large = {name: count(client, target) for name, target in targets.items()}
     assert large == small
+
+
+# ---- as of a period ------------------------------------------------------------------------------
+
+
+def test_the_overview_unit_and_follow_up_pages_show_statuses_as_of_the_chosen_period(
+    orgtree: Any, people: Any, world: Any, goal_a1: Goal
+) -> None:
+    for number, value in ((1, 20), (2, 40), (3, 32)):  # lower is better, target 30
+        measure(world, orgtree.a1, f"{YEAR}-T{number}", value)
+    client = client_for(people.manager_a1)
+    for number, value, light in ((1, 20, "green"), (2, 40, "red"), (3, 32, "yellow")):
+        code = f"{YEAR}-T{number}"
+        overview = client.get(url("overview", query=f"year={YEAR}&period={code}")).content.decode()
+        assert f"light--{light}" in overview.split('class="goal-list__head"')[1].split("</div>")[0], code
+        unit = client.get(url("unit", orgtree.a1.pk, query=f"year={YEAR}&period={code}")).content.decode()
+        assert f'?year={YEAR}&amp;period={code}" aria-current="page"' in unit
+        assert f'name="period" value="{code}"' in unit  # the follow-up form writes the chosen period
+        table = unit.split("<tbody>")[1].split("</tbody>")[0]
+        assert f"{value} dagar" in table and f"light--{light}" in table, code
+        followup = client.get(url("followup", goal_a1.pk, query=f"period={code}")).content.decode()
+        computed = followup.split('id="computed-heading"')[1].split("</section>")[0]
+        assert f"light--{light}" in computed.split("<ul")[0], code
+
+
+@pytest.mark.parametrize("period", [f"{YEAR - 1}-T2", f"{YEAR}-T7", f"{YEAR}-Q2", "soon"])
+def test_a_period_that_is_not_one_of_the_year_is_a_400_naming_it(
+    orgtree: Any, people: Any, world: Any, period: str
+) -> None:
+    client = client_for(people.reader_a1)
+    for target in (
+        url("overview", query=f"year={YEAR}&period={period}"),
+        url("unit", orgtree.a1.pk, query=f"year={YEAR}&period={period}"),
+    ):
+        response = client.get(target)
+        assert response.status_code == 400, target
+        assert b'class="errorlist" role="alert"' in response.content and period.encode() in response.content
