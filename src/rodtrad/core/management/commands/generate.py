@@ -38,16 +38,30 @@ class Command(BaseCommand):
         )
         parser.add_argument("--indicators", type=int, default=0, help="Indicators with this year's targets.")
         parser.add_argument("--measurements", type=int, default=0, help="Tertial values of the indicators.")
+        parser.add_argument(
+            "--events",
+            type=int,
+            default=0,
+            help="Events over five years, complaints and proposals in proportion (alone: into the tree).",
+        )
+        parser.add_argument("--actions", type=int, default=0, help="Actions on the generated events.")
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(
         self, *args: Any, units: int, users: int, seed: int, audit: int, documents: int, quiet: bool, **o: Any
     ) -> None:
-        if units is None and users is None and (o["goals"] or o["indicators"] or o["measurements"]):
-            self._goals(seed, quiet, o)
+        goals = o["goals"] or o["indicators"] or o["measurements"]
+        improvement = o["events"] or o["actions"]
+        if units is None and users is None and (goals or improvement):
+            if goals:
+                self._goals(seed, quiet, o)
+            if improvement:
+                self._improvement(seed, quiet, o)
             return
         if units is None or users is None:
-            raise CommandError("Give --units and --users (or only --goals/--indicators/--measurements).")
+            raise CommandError(
+                "Give --units and --users (or only --goals/--indicators/--measurements, --events/--actions)."
+            )
         total = generate.rows_to_write(units, users, audit, documents)
         try:
             with tqdm(total=total, unit="rows", disable=quiet) as bar:
@@ -84,3 +98,19 @@ class Command(BaseCommand):
             )
             bar.update(max(0, total - bar.n))
         self.stdout.write("Generated {} goals, {} indicators and {} measurements.".format(*made))
+
+    def _improvement(self, seed: int, quiet: bool, o: dict[str, Any]) -> None:
+        """Events, actions, complaints and proposals on the organisation generated before."""
+        from rodtrad.improvement import generate as improvement
+
+        total = improvement.rows_to_write(o["events"], o["actions"])
+        with tqdm(total=total, unit="rows", disable=quiet) as bar:
+            made = improvement.generate_improvement(
+                events=o["events"], actions=o["actions"], seed=seed, progress=bar
+            )
+            bar.update(max(0, total - bar.n))
+        self.stdout.write(
+            f"Generated {made.events} events ({made.duties} reporting duties, {made.investigations} "
+            f"investigations), {made.actions} actions, {made.complaints} complaints and "
+            f"{made.proposals} proposals."
+        )
