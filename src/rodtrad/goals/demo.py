@@ -119,6 +119,20 @@ GOALS = (
 UNITS_BELOW = {"HSV": ("MAVD1", "MAVD2", "AKM"), "PV": ("HC1", "HC3"), "PSY": ("PAVD",)}
 #: Each unit's values are the region's shifted by this much (so some units are red, some green).
 SHIFT = {"MAVD1": -0.08, "MAVD2": 0.03, "AKM": -0.12, "HC1": 0.05, "HC3": -0.02, "PAVD": 0.0}
+#: Units that measure without goals of their own, so every förvaltning has values below it.
+MEASURED_ONLY = {"KVAL": 0.02, "TK1": -0.04, "KUND": 0.01}
+#: Per measuring unit: how many the value is about (patients, visits), the weight of a weighted mean.
+WEIGHTS = {
+    "MAVD1": 420,
+    "MAVD2": 380,
+    "AKM": 1650,
+    "HC1": 910,
+    "HC3": 760,
+    "PAVD": 240,
+    "KVAL": 60,
+    "TK1": 530,
+    "KUND": 300,
+}
 STATES = (
     (FollowUp.Status.MET, True, "Målet är uppnått för perioden.", "Fortsätt enligt plan."),
     (
@@ -198,18 +212,33 @@ def load_goals(profile: Profile) -> None:
 
 
 def _measurements(profile: Profile, region: Unit, indicators: dict[str, Indicator], year: int) -> None:
+    """Three tertials for the region and the measuring units below every förvaltning.
+
+    Each value carries its weight (women a little more than half of it), so weighted means
+    roll up like the others; the region's own weight is the sum of its units'.
+    """
     rows: list[Row] = []
-    units = [region, *(u for u in (_unit(profile, s) for s in SHIFT) if u is not None)]
+    shifts = {**SHIFT, **MEASURED_ONLY}
+    units = [region, *(u for u in (_unit(profile, s) for s in shifts) if u is not None)]
     for d in INDICATORS:
         for unit in units:
-            shift = SHIFT.get(unit.code.removeprefix(f"{profile.code}-"), 0.0)
+            suffix = unit.code.removeprefix(f"{profile.code}-")
+            shift = shifts.get(suffix, 0.0)
+            weight = WEIGHTS.get(suffix, sum(WEIGHTS.values()))
             for number, base in enumerate(d.values, start=1):
                 period = periods.make(periods.Scheme.TERTIAL, year, number).code
                 value = _value(base, shift, d)
-                rows.append(Row(len(rows), unit.code, d.code, period, value, comment=""))
+                rows.append(Row(len(rows), unit.code, d.code, period, value, weight=weight))
                 if d.by_sex:
-                    rows.append(Row(len(rows), unit.code, d.code, period, round(value + 1.5, 1), sex="women"))
-                    rows.append(Row(len(rows), unit.code, d.code, period, round(value - 1.5, 1), sex="men"))
+                    women, men = round(weight * 0.55), weight - round(weight * 0.55)
+                    rows.append(
+                        Row(
+                            len(rows), unit.code, d.code, period, round(value + 1.5, 1), "women", weight=women
+                        )
+                    )
+                    rows.append(
+                        Row(len(rows), unit.code, d.code, period, round(value - 1.5, 1), "men", weight=men)
+                    )
     services.upsert_measurements(rows, by=SYSTEM)
 
 
