@@ -1,4 +1,4 @@
-"""What ``rodtrad bench`` measures for goals: the issue's measures, each with its target, answering in-process."""
+"""What ``rodtrad bench`` measures for goals: the issue's measures with their targets, each answering."""
 
 from __future__ import annotations
 
