@@ -6,12 +6,14 @@ from typing import Annotated, Any
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
 from rodtrad.core.schemas import (
     BodyIn,
+    ErrorOut,
     Id,
     Moment,
     Pagination,
@@ -22,8 +24,8 @@ from rodtrad.core.schemas import (
     resolve_id,
     text,
 )
+from rodtrad.core.services import feedback, org, people
 from rodtrad.core.services import notifications as notes
-from rodtrad.core.services import org, people
 from rodtrad.core.services.common import field_error
 from rodtrad.core.tree import subtree
 
@@ -440,3 +442,45 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
 @router.post("/notifications/read", response={200: dict[str, int]}, tags=["notifications"])
 def read_notifications(request: HttpRequest, payload: ReadIn) -> Any:
     return {"marked": notes.mark_read(caller(request), payload.id)}
+
+
+# ---- page feedback ----------------------------------------------------------
+
+
+class FeedbackIn(BodyIn):
+    token: text(2000, 1) = Field(description="The page's feedback token, e.g. from GET /public/values.")  # type: ignore[valid-type]
+    useful: bool = Field(description="Hade du nytta av innehållet?")
+    comment: text(feedback.COMMENT_MAX) = ""  # type: ignore[valid-type]
+
+
+class FeedbackOut(Schema):
+    detail: str
+
+
+@router.post(
+    "/feedback",
+    auth=None,
+    response={201: FeedbackOut, **errors(400), 429: ErrorOut},
+    tags=["public"],
+)
+def page_feedback(request: HttpRequest, payload: FeedbackIn) -> Any:
+    """Answer "Hade du nytta av innehållet?" for a published page, signed in or not.
+
+    400 for a token no page of this server issued; 429 when one client (a signed-in person, or a
+    visitor's address) answers too often on one page, while answers from others still count.
+    """
+    try:
+        page = feedback.page_for(payload.token)
+    except feedback.UnknownPage:
+        raise field_error("token", _("Unknown page.")) from None
+    try:
+        feedback.record(
+            page,
+            useful=payload.useful,
+            comment=payload.comment,
+            by=request.user,
+            client=request.META.get("REMOTE_ADDR", ""),
+        )
+    except feedback.RateLimited as exc:
+        return Status(429, {"detail": str(exc)})
+    return Status(201, {"detail": _("Thank you for your answer.")})

@@ -55,7 +55,7 @@ def test_perspectives_are_replaced_as_given_and_the_change_is_audited(values, pe
         perspectives=[("Medarbetarens perspektiv", "Text")],
     )
     assert [(p.name, p.text) for p in base.perspectives.all()] == [("Medarbetarens perspektiv", "Text")]
-    entry = AuditEntry.objects.for_object(base).order_by("-seq").first()
+    entry = AuditEntry.objects.for_object(base).order_by("-seq")[0]
     assert entry.changes["perspectives"][1] == [["Medarbetarens perspektiv", "Text"]]
 
 
@@ -63,11 +63,7 @@ def test_only_the_top_units_admins_and_quality_edit_value_bases(values, people):
     with pytest.raises(PermissionDenied):
         services.save_value_base(by=people.quality_a, name="Förvaltningens egen")
     with pytest.raises(PermissionDenied):
-        make_word_as(people.editor_a1, values.base)
-
-
-def make_word_as(user, base):
-    return services.save_value_word(by=user, value_base=base, word="Modigt")
+        services.save_value_word(by=people.editor_a1, value_base=values.base, word="Modigt")
 
 
 def test_a_stale_value_base_write_is_refused(values, people):
@@ -105,7 +101,7 @@ def test_a_goal_cites_value_words_when_its_editor_says_so(values, people, orgtre
         services.cite_value_words(goal, by=people.editor_b, words=[values.open])
     services.cite_value_words(goal, by=people.editor_a1, words=[values.open, values.engaged])
     assert set(values.open.goals.all()) == {goal}
-    assert AuditEntry.objects.for_object(goal).order_by("-seq").first().changes["value_words"] == [
+    assert AuditEntry.objects.for_object(goal).order_by("-seq")[0].changes["value_words"] == [
         [],
         sorted([values.open.pk, values.engaged.pk]),
     ]
