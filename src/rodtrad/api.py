@@ -18,6 +18,7 @@ from rodtrad.core.schemas import declare_common_errors
 from rodtrad.core.services.people import user_for_token
 from rodtrad.documents.api import router as documents_router
 from rodtrad.goals.api import router as goals_router
+from rodtrad.improvement.api import router as improvement_router
 from rodtrad.values.api import router as values_router
 
 
@@ -56,6 +57,7 @@ api.add_router("/", core_router)
 api.add_router("/", documents_router)
 api.add_router("/", goals_router)
 api.add_router("/", values_router)
+api.add_router("/", improvement_router)
 
 
 def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from rodtrad.improvement.services.config import (
 from rodtrad.improvement.services.events import (
     close_event,
     decide_duty,
+    open_duty,
     publish_learning,
     reopen_event,
     report_event,
@@ -38,6 +39,7 @@ __all__ = [
     "ensure_default_categories",
     "improvement_settings",
     "move_proposal",
+    "open_duty",
     "publish_learning",
     "register_complaint",
     "reopen_event",

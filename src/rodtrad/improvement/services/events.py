@@ -156,22 +156,28 @@ def _set_triage(event: Event, key: str, value: Any, *, by: Actor) -> None:
         raise field_error(key, _("Unknown field."))
 
 
+def _clock(kind: str, event: Event, settings: ImprovementSettings) -> tuple[dt.datetime, dt.timedelta]:
+    """Where a duty's clock starts and how long it runs: Lex Maria from the event, the others from
+    awareness (or now, when nobody has recorded it)."""
+    if kind == Duty.Kind.LEX_MARIA:
+        return event.occurred_at, dt.timedelta(days=settings.lex_maria_days)
+    hours = settings.imy_hours if kind == Duty.Kind.PERSONAL_DATA else settings.work_injury_hours
+    return event.aware_at or timezone.now(), dt.timedelta(hours=hours)
+
+
 def _open_duties(event: Event, settings: ImprovementSettings) -> list[Duty]:
     """Open the reporting duties the triaged event calls for; a duty once opened stays."""
-    now = timezone.now()
-    wanted: dict[str, tuple[dt.datetime, dt.timedelta]] = {}
+    wanted = []
     if event.harm == Harm.SERIOUS:
-        wanted[Duty.Kind.LEX_MARIA] = (event.occurred_at, dt.timedelta(days=settings.lex_maria_days))
+        wanted.append(Duty.Kind.LEX_MARIA)
     if event.category.duty == Category.Duty.PERSONAL_DATA:
-        wanted[Duty.Kind.PERSONAL_DATA] = (event.aware_at or now, dt.timedelta(hours=settings.imy_hours))
+        wanted.append(Duty.Kind.PERSONAL_DATA)
     if event.serious_work_injury:
-        wanted[Duty.Kind.WORK_INJURY] = (
-            event.aware_at or now,
-            dt.timedelta(hours=settings.work_injury_hours),
-        )
+        wanted.append(Duty.Kind.WORK_INJURY)
     existing = {d.kind: d for d in Duty.objects.select_for_update().filter(event=event)}
     opened = []
-    for kind, (start, span) in wanted.items():
+    for kind in wanted:
+        start, span = _clock(kind, event, settings)
         duty = existing.get(kind)
         if duty is None:
             opened.append(
@@ -183,10 +189,47 @@ def _open_duties(event: Event, settings: ImprovementSettings) -> list[Duty]:
             and event.aware_at
             and duty.started_at != event.aware_at
         ):  # awareness was recorded after the clock started: the clock moves with it
-            duty.started_at, duty.deadline = event.aware_at, event.aware_at + span
+            duty.started_at, duty.deadline = start, start + span
             duty.version += 1
             duty.save(update_fields=["started_at", "deadline", "version", "updated_at"])
     return opened
+
+
+def _record_opened(duties: list[Duty], event: Event, *, by: Actor) -> None:
+    """Audit the new duties and tell the people who decide them."""
+    for duty in duties:
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=duty,
+            unit=event.unit,
+            changes=audit.diff({}, audit.snapshot(duty, ("event", "kind", "started_at", "deadline"))),
+        )
+        notify_after_commit(
+            people_with("duty.decide", event.unit),
+            _("%(duty)s: decide by %(deadline)s")
+            % {
+                "duty": duty.get_kind_display(),
+                "deadline": timezone.localtime(duty.deadline).strftime("%Y-%m-%d %H:%M"),
+            },
+            _("A reporting duty was opened for %(event)s.") % {"event": event},
+            duties_url(),
+            by=by,
+        )
+
+
+@transaction.atomic
+def open_duty(event: Event, *, by: Actor, kind: str) -> Duty:
+    """Open a reporting duty by hand, e.g. a Lex Maria assessment of a possible serious care injury."""
+    event = lock(Event, event.pk, None)
+    require(by, "event.handle", event)
+    kind = choice("kind", kind, Duty.Kind.values)
+    if Duty.objects.filter(event=event, kind=kind).exists():
+        raise IllegalTransition(_("The event already has this reporting duty."))
+    start, span = _clock(kind, event, improvement_settings())
+    duty = Duty.objects.create(event=event, kind=kind, started_at=start, deadline=start + span)
+    _record_opened([duty], event, by=by)
+    return duty
 
 
 @transaction.atomic
@@ -206,30 +249,11 @@ def triage_event(event: Event, *, by: Actor, version: int, **changes: Any) -> Ev
     event.version += 1
     event.save()
     opened = _open_duties(event, improvement_settings())
-    for duty in opened:
-        audit.record(
-            actor=by,
-            action=AuditAction.CREATE,
-            obj=duty,
-            unit=event.unit,
-            changes=audit.diff({}, audit.snapshot(duty, ("event", "kind", "started_at", "deadline"))),
-        )
     after = {**audit.snapshot(event, TRIAGE_FIELDS), "status": event.status}
     audit.record(
         actor=by, action=AuditAction.UPDATE, obj=event, unit=event.unit, changes=audit.diff(before, after)
     )
-    for duty in opened:
-        notify_after_commit(
-            people_with("duty.decide", event.unit),
-            _("%(duty)s: decide by %(deadline)s")
-            % {
-                "duty": duty.get_kind_display(),
-                "deadline": timezone.localtime(duty.deadline).strftime("%Y-%m-%d %H:%M"),
-            },
-            _("Triage of %(event)s opened a reporting duty.") % {"event": event},
-            duties_url(),
-            by=by,
-        )
+    _record_opened(opened, event, by=by)
     return event
 
 
