@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ImprovementConfig(AppConfig):
     name = "rodtrad.improvement"
     verbose_name = _("Improvement: events, actions, complaints and proposals")
+
+    def ready(self) -> None:
+        from rodtrad.core.views import HOME_SECTIONS
+        from rodtrad.improvement.views.sections import SECTIONS
+
+        HOME_SECTIONS.extend(s for s in SECTIONS if s not in HOME_SECTIONS)

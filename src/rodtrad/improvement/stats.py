@@ -74,6 +74,11 @@ def _start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
 
 
+def period_start(months: int, until: dt.date | None = None) -> dt.datetime:
+    """The start of the first of the ``months`` months that end with ``until``'s month."""
+    return _start(month_range(months, until)[0])
+
+
 def _window(first: dt.date, last: dt.date) -> Q:
     """Events from the start of month ``first`` up to the end of month ``last``."""
     return Q(occurred_at__gte=_start(first), occurred_at__lt=_start(_add_months(last, 1)))
