@@ -9,5 +9,6 @@ urlpatterns = [
     path("documents/", include("rodtrad.documents.urls")),
     path("goals/", include("rodtrad.goals.urls")),
     path("public/", include(public_urlpatterns)),
+    path("", include("rodtrad.improvement.urls")),
     path("", include("rodtrad.core.urls")),
 ]
