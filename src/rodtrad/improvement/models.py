@@ -575,3 +575,39 @@ class Learning(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Reminder(models.Model):
+    """A reminder the daily job has sent, so it never sends the same one twice.
+
+    ``due`` is the due date or deadline it was about (ISO 8601): a moved deadline is reminded again.
+    """
+
+    class Kind(models.TextChoices):
+        ACTION = "action", _("Action")
+        COMPLAINT = "complaint", _("Complaint")
+        DUTY = "duty", _("Reporting duty")
+
+    class Threshold(models.TextChoices):
+        SOON = "soon", _("Due soon")
+        PASSED = "passed", _("Passed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    threshold = models.CharField(_("threshold"), max_length=10, choices=Threshold.choices)
+    due = models.CharField(_("due"), max_length=40)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "threshold", "due"],
+                name="improve_reminder_once",
+                violation_error_message=_("This reminder was already sent."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.threshold} {self.due}"

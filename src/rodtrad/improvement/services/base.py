@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,6 +96,24 @@ def people_with(action: str, unit: Unit) -> list[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def nearest_people_with(action: str, unit: Unit) -> list[User]:
+    """The people for ``action`` on the closest unit at or above ``unit`` that has any: a reminder goes
+    to the unit's own handlers, and only to those above when the unit has none."""
+    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    holders = (
+        User.objects.filter(
+            is_active=True,
+            memberships__unit__path__in=paths,
+            memberships__role__in=access.ACTIONS[action],
+        )
+        .annotate(depth=Max(Length("memberships__unit__path")))
+        .order_by("-depth", "pk")
+    )
+    found = list(holders)
+    deepest = found[0].depth if found else 0  # type: ignore[attr-defined]
+    return [u for u in found if u.depth == deepest]  # type: ignore[attr-defined]
 
 
 def notify_after_commit(

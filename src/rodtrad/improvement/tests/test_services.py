@@ -266,7 +266,7 @@ def test_closing_needs_a_comment_and_a_finished_investigation(
             event, by=people.manager_a1, version=event.version, comment="Rutin ändrad."
         )
     assert closed.status == Event.Status.CLOSED and closed.closed_at is not None
-    assert any("closed" in t for t in notified(people.nurse_a1))
+    assert any(str(closed) in t for t in notified(people.nurse_a1))
     with pytest.raises(IllegalTransition):
         triage(closed, people.manager_a1, probability=1)
     reopened = services.reopen_event(closed, by=people.manager_a1, version=closed.version)
