@@ -10,5 +10,6 @@ urlpatterns = [
     path("goals/", include("rodtrad.goals.urls")),
     path("public/", include(public_urlpatterns)),
     path("", include("rodtrad.improvement.urls")),
+    path("", include("rodtrad.values.urls")),
     path("", include("rodtrad.core.urls")),
 ]

@@ -8,7 +8,10 @@ class ValuesConfig(AppConfig):
 
     def ready(self) -> None:
         from rodtrad.core.demo.loader import EXTENSIONS
+        from rodtrad.core.views import HOME_SECTIONS
         from rodtrad.values.demo import load_values
+        from rodtrad.values.views.stories import SECTIONS
 
         if load_values not in EXTENSIONS:
             EXTENSIONS.append(load_values)
+        HOME_SECTIONS.extend(s for s in SECTIONS if s not in HOME_SECTIONS)
