@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,6 +36,7 @@ from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import Membership, Role, Unit, User
 from rodtrad.core.services import people
 from rodtrad.goals import bench as goals_bench
+from rodtrad.improvement import bench as improvement_bench
 
 #: The issue's targets for p95 on SQLite and two cores.
 TREE_TARGET_MS = 100.0
@@ -46,6 +47,8 @@ DOCUMENT_LIST_TARGET_MS = 80.0
 DOCUMENT_PAGE_TARGET_MS = 50.0
 IMPORT_TARGET_MS = 60_000.0
 IMPORT_FILES = 1000
+#: A measured request succeeded: read (200) or created (201).
+OK = (200, 201)
 
 
 class BenchError(Exception):
@@ -59,6 +62,9 @@ class Endpoint:
     persona: Literal["manager", "quality"]
     auth: Literal["token", "session"]
     target_p95_ms: float | None = None
+    method: Literal["GET", "POST"] = "GET"
+    #: The JSON body a POST sends on every request.
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,7 @@ def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
         Endpoint("Tree page /units/", "/units/", "manager", "session"),
         *document_endpoints(),
         *goals_bench.endpoints(Endpoint),
+        *improvement_bench.endpoints(Endpoint, unit),
     ]
     return [e for e in candidates if _exists(e.path)]
 
@@ -181,18 +188,30 @@ def time_import(files: int) -> float:
 def count_queries(endpoint: Endpoint, persona: Persona) -> int:
     """Queries for one request once per-process caches are warm."""
     client = Client(headers=persona.headers[endpoint.auth])
-    client.get(endpoint.path)
+
+    def request() -> Any:
+        if endpoint.method == "POST":
+            return client.post(endpoint.path, endpoint.body, content_type="application/json")
+        return client.get(endpoint.path)
+
+    request()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(endpoint.path)
-    if response.status_code != 200:
+        response = request()
+    if response.status_code not in OK:
         raise BenchError(f"{endpoint.path} answered {response.status_code} in-process")
     return len(queries.captured_queries)
 
 
-def _load(base_url: str, path: str, headers: dict[str, str], total: int, clients: int) -> list[float]:
-    """``total`` GETs spread over ``clients`` threads; the latency of each in milliseconds."""
+def _load(
+    base_url: str, endpoint: Endpoint, headers: dict[str, str], total: int, clients: int
+) -> list[float]:
+    """``total`` requests spread over ``clients`` threads; the latency of each in milliseconds."""
     url = urlsplit(base_url)
+    path = endpoint.path
     target = url.path.rstrip("/") + path
+    body = None if endpoint.body is None else endpoint.body.encode()
+    if body is not None:
+        headers = {**headers, "Content-Type": "application/json"}
 
     def client(count: int) -> list[float]:
         conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=60)
@@ -200,11 +219,11 @@ def _load(base_url: str, path: str, headers: dict[str, str], total: int, clients
         try:
             for _request in range(count):
                 start = time.perf_counter()
-                conn.request("GET", target, headers=headers)
+                conn.request(endpoint.method, target, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 times.append((time.perf_counter() - start) * 1000)
-                if response.status != 200:
+                if response.status not in OK:
                     raise BenchError(f"{path} answered {response.status}")
         finally:
             conn.close()
@@ -294,8 +313,8 @@ def run(
     with served(serve_options) if url is None else nullcontext(url) as base:
         for endpoint in todo:
             headers = personas[endpoint.persona].headers[endpoint.auth]
-            _load(base, endpoint.path, headers, warmup, clients)
-            p50, p95 = percentiles(_load(base, endpoint.path, headers, requests, clients))
+            _load(base, endpoint, headers, warmup, clients)
+            p50, p95 = percentiles(_load(base, endpoint, headers, requests, clients))
             results.append(Result(endpoint.name, p50, p95, endpoint.target_p95_ms, queries[endpoint.name]))
     if any(e.target_p95_ms == SEARCH_TARGET_MS for e in todo):  # documents were generated
         ms = round(time_import(IMPORT_FILES) * 1000, 1)
