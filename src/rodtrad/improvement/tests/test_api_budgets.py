@@ -1,0 +1,86 @@
+"""The improvement lists answer in a fixed number of queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rodtrad.improvement import services
+from rodtrad.improvement.models import Duty
+from rodtrad.improvement.tests.factories import category, make_action, make_complaint, make_proposal, report
+
+pytestmark = pytest.mark.usefixtures("categories")
+
+#: Queries per request: the token, the caller's roles, the count and the page (plus prefetches).
+BUDGETS = {
+    "/events?limit=100": 4,
+    "/actions?limit=100": 4,
+    "/duties?limit=100": 4,
+    "/complaints?limit=100": 5,
+    "/proposals?limit=100": 4,
+    "/learnings?limit=100": 3,
+}
+
+
+def _grow(orgtree: Any, people: Any, n: int) -> None:
+    for _ in range(n):
+        event = report(people.nurse_a1, orgtree.a1)
+        services.open_duty(event, by=people.manager_a1, kind=Duty.Kind.LEX_MARIA)
+        make_action(people.manager_a1, orgtree.a1, people.nurse_a1, source=event)
+        make_complaint(people.manager_a1, orgtree.a1, events=[event])
+        make_proposal(people.nurse_a1, orgtree.a1)
+        event.refresh_from_db()
+        event = services.close_event(event, by=people.manager_a1, version=event.version, comment="Klart.")
+        services.publish_learning(by=people.manager_a1, event=event, title="Lärdom", summary="Text")
+
+
+def _counts(api: Any) -> dict[str, int]:
+    counts = {}
+    for path in BUDGETS:
+        api.get(path)  # per-process caches (content types, translations) are not the endpoint's cost
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(path)
+        assert response.status_code == 200, (path, response.content)
+        assert response.json()["count"] > 0, path
+        counts[path] = len(queries.captured_queries)
+    return counts
+
+
+def test_the_lists_stay_within_budget_and_do_not_grow_with_the_rows(
+    orgtree: Any, people: Any, api_as: Any
+) -> None:
+    api = api_as(people.quality_a)
+    _grow(orgtree, people, 2)
+    small = _counts(api)
+    _grow(orgtree, people, 12)
+    large = _counts(api)
+    assert large == small
+    over = {path: count for path, count in large.items() if count > BUDGETS[path]}
+    assert not over, f"over budget: {over}"
+
+
+def test_the_quick_report_and_the_inbox_use_a_fixed_number_of_queries(
+    orgtree: Any, people: Any, api_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The report: token, unit, category, the insert in a savepoint, the audit chain (head, entry, head)
+    and the handlers to notify, whatever the number of events; the inbox: token, roles, the unit filter,
+    count and page."""
+    _grow(orgtree, people, 3)
+    api = api_as(people.nurse_a1)
+    body = {
+        "unit": orgtree.a1.pk,
+        "occurred_at": "2026-01-05T10:00:00+01:00",
+        "description": "Föll.",
+        "category": category("fall").pk,
+        "affected": "patient",
+    }
+    api.post("/events", body)
+    with django_assert_max_num_queries(10):
+        assert api.post("/events", body).status_code == 201
+    manager = api_as(people.manager_a)
+    manager.get("/events?status=new&limit=50")
+    with django_assert_max_num_queries(5):
+        assert manager.get(f"/events?unit={orgtree.a.pk}&status=new&limit=50").status_code == 200
