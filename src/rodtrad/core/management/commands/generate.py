@@ -45,6 +45,12 @@ class Command(BaseCommand):
             help="Events over five years, complaints and proposals in proportion (alone: into the tree).",
         )
         parser.add_argument("--actions", type=int, default=0, help="Actions on the generated events.")
+        parser.add_argument(
+            "--stories",
+            type=int,
+            default=0,
+            help="Stories over three years, with this year's value dialogues (alone: into the tree).",
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(
@@ -52,15 +58,18 @@ class Command(BaseCommand):
     ) -> None:
         goals = o["goals"] or o["indicators"] or o["measurements"]
         improvement = o["events"] or o["actions"]
-        if units is None and users is None and (goals or improvement):
+        if units is None and users is None and (goals or improvement or o["stories"]):
             if goals:
                 self._goals(seed, quiet, o)
             if improvement:
                 self._improvement(seed, quiet, o)
+            if o["stories"]:
+                self._values(seed, quiet, o)
             return
         if units is None or users is None:
             raise CommandError(
-                "Give --units and --users (or only --goals/--indicators/--measurements, --events/--actions)."
+                "Give --units and --users (or only --goals/--indicators/--measurements, --events/--actions, "
+                "--stories)."
             )
         total = generate.rows_to_write(units, users, audit, documents)
         try:
@@ -113,4 +122,16 @@ class Command(BaseCommand):
             f"Generated {made.events} events ({made.duties} reporting duties, {made.investigations} "
             f"investigations), {made.actions} actions, {made.complaints} complaints and "
             f"{made.proposals} proposals."
+        )
+
+    def _values(self, seed: int, quiet: bool, o: dict[str, Any]) -> None:
+        """Stories and this year's value dialogues on the organisation generated before."""
+        from rodtrad.values import generate as values
+
+        total = values.rows_to_write(o["stories"])
+        with tqdm(total=total, unit="rows", disable=quiet) as bar:
+            made = values.generate_values(stories=o["stories"], seed=seed, progress=bar)
+            bar.update(max(0, total - bar.n))
+        self.stdout.write(
+            f"Generated {made.stories} stories ({made.lifts} lifts) and {made.dialogues} value dialogues."
         )
