@@ -408,6 +408,11 @@ def _above(unit: Unit) -> QuerySet[Goal]:
     return Goal.objects.filter(unit__path__in=paths).select_related("unit")
 
 
+def goals_above(goal: Goal) -> list[Goal]:
+    """The goals above ``goal`` in the red thread, the top first (one query)."""
+    return _ancestors(_above(goal.unit).filter(area=goal.area), goal)
+
+
 def chain(goal: Goal, *, by: Any, year: int | None = None, until: periods.Period | None = None) -> Chain:
     """The chain for one goal, its status and its children's, for the year or as of a period
     (a fixed number of queries)."""

@@ -7,6 +7,7 @@ app_name = "goals"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("tree/", views.tree, name="tree"),
+    path("tree/<int:pk>/", views.tree_branch, name="tree_branch"),
     path("units/<int:pk>/", views.unit_goals, name="unit"),
     path("units/<int:pk>/measurements/", views.unit_measure, name="unit_measure"),
     path("<int:pk>/", views.goal_detail, name="goal"),

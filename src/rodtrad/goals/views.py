@@ -31,7 +31,7 @@ from rodtrad.core.errors import StaleWrite
 from rodtrad.core.history import describe
 from rodtrad.core.models import AuditEntry, Membership, Unit, User
 from rodtrad.core.views import Section
-from rodtrad.goals import charts, periods, reports, rollup, services
+from rodtrad.goals import charts, periods, rollup, services
 from rodtrad.goals.forms import (
     BreakdownForm,
     FollowUpForm,
@@ -539,62 +539,103 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @dataclass
-class TreeItem:
-    """One step of the tree, flattened so the template needs no recursion: open, leaf or close."""
+class TreeLeaf:
+    """An indicator or activity under a goal in the tree."""
 
-    step: str
-    kind: str = ""
-    title: str = ""
-    meta: str = ""
-    light: str = ""
-    light_label: str = ""
+    kind: str
+    title: str
+    meta: str
+    light: rollup.Light | None = None
     href: str = ""
+
+
+@dataclass
+class GoalNode:
+    """A goal in the tree; ``branch`` holds what lies under it once it is opened, else it loads on demand."""
+
+    goal: rollup.GoalStatus
+    href: str
+    branch_url: str
+    has_branch: bool
+    branch: list[TreeLeaf | GoalNode] | None = None
+
+
+def _node(goal: rollup.GoalStatus, year: int, has_activities: bool) -> GoalNode:
+    return GoalNode(
+        goal=goal,
+        href=reverse("goals:goal", args=[goal.id]) + f"?year={year}",
+        branch_url=reverse("goals:tree_branch", args=[goal.id]) + f"?year={year}",
+        has_branch=bool(goal.children or goal.indicators or has_activities),
+    )
+
+
+def _nodes(goals: list[rollup.GoalStatus], year: int) -> list[GoalNode]:
+    """Closed nodes for ``goals``: one query, for which of them have activities."""
+    ids = [g.id for g in goals]
+    active = set(
+        Activity.objects.filter(goal_id__in=ids).order_by().values_list("goal_id", flat=True).distinct()
+    )
+    return [_node(g, year, g.id in active) for g in goals]
 
 
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
-    """From the vision through goal areas and goals down to unit goals, activities and indicators."""
+    """The red thread's top: the vision, the goal areas and their top goals; deeper levels load on demand.
+
+    The statuses come from the (cached) overview, so the page costs the same whatever lies below.
+    """
     year, year_form = _year(request, rollup.default_year())
-    statuses = rollup.roll_up(Goal.objects.visible_to(_user(request)), year)
-    activities: dict[int, list[Activity]] = defaultdict(list)
-    for activity in Activity.objects.filter(goal__in=Goal.objects.visible_to(_user(request)).for_year(year)):
-        activities[activity.goal_id].append(activity)
-    by_area: dict[int, list[tuple[rollup.GoalStatus, int]]] = defaultdict(list)
-    for goal, depth in reports.thread_order(statuses):
-        by_area[goal.area_id].append((goal, depth))
-    labels = {light: str(light.label) for light in rollup.Light}
-    items: list[TreeItem] = []
-    for area in GoalArea.objects.all():
-        items.append(TreeItem("open", _("Goal area"), area.name, area.description))
-        depths: list[int] = []
-        for goal, depth in by_area.get(area.pk, []):
-            while depths and depths[-1] >= depth:
-                items.append(TreeItem("close"))
-                depths.pop()
-            href = reverse("goals:goal", args=[goal.id]) + f"?year={year}"
-            light = goal.status.light
-            items.append(TreeItem("open", _("Goal"), goal.title, goal.unit_name, light, labels[light], href))
-            depths.append(depth)
-            for value in goal.indicators:
-                meta = _("%(value)s against target %(target)s") % {
-                    "value": charts.number(value.value) or "–",
-                    "target": charts.number(value.target) or "–",
-                }
-                href = reverse("goals:indicator", args=[value.indicator_id]) + f"?unit={goal.unit_code}"
-                light = value.status.light
-                items.append(
-                    TreeItem(
-                        "leaf", _("Indicator"), f"{value.code} {value.name}", meta, light, labels[light], href
-                    )
-                )
-            for activity in activities.get(goal.id, []):
-                meta = f"{activity.get_status_display()}, {activity.progress} %"
-                items.append(TreeItem("leaf", _("Activity"), activity.title, meta))
-        items.extend(TreeItem("close") for _depth in depths)
-        items.append(TreeItem("close"))
-    context = {"year": year, "year_form": year_form, "items": items, "vision": organisation(request).vision}
+    found = rollup.overview(year, by=_user(request))
+    nodes = iter(_nodes([g for row in found.areas for g in row.goals], year))
+    areas = [(row, [next(nodes) for _goal in row.goals]) for row in found.areas]
+    context = {"year": year, "year_form": year_form, "areas": areas, "vision": organisation(request).vision}
     return render(request, "goals/tree.html", context, status=_status(year_form))
+
+
+@login_required
+@require_GET
+def tree_branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """What lies under one goal: its indicators, its activities and its sub-goals (closed).
+
+    For htmx the list items alone; without JavaScript the opening link leads here, to a page
+    with the goal opened and the goals above it to go back up. A fixed number of queries.
+    """
+    goal = _goal_for(request, pk)
+    year, year_form = _year(request, rollup.default_year(goal))
+    below = Goal.objects.visible_to(_user(request), "goal.view").in_subtree(goal.unit).filter(area=goal.area)
+    statuses = rollup.roll_up(below, year)
+    status = statuses.get(goal.pk) or rollup.GoalStatus(
+        goal.pk, goal.title, goal.area_id, goal.parent_id, goal.unit_id, goal.unit.code, goal.unit.name
+    )
+    branch: list[TreeLeaf | GoalNode] = []
+    for value in status.indicators:
+        numbers = {"value": charts.number(value.value) or "–", "target": charts.number(value.target) or "–"}
+        if value.period:
+            numbers["period"] = periods.label(value.period)
+            meta = _("%(value)s in %(period)s against target %(target)s") % numbers
+        else:
+            meta = _("%(value)s against target %(target)s") % numbers
+        href = f"{reverse('goals:indicator', args=[value.indicator_id])}?unit={goal.unit.code}&year={year}"
+        branch.append(TreeLeaf(_("Indicator"), f"{value.code} {value.name}", meta, value.status.light, href))
+    activities = list(goal.activities.all())
+    for activity in activities:
+        meta = f"{activity.get_status_display()}, {activity.progress} %"
+        branch.append(TreeLeaf(_("Activity"), activity.title, meta))
+    branch.extend(_nodes([statuses[c] for c in status.children], year))
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "goals/partials/tree_branch.html", {"branch": branch})
+    node = _node(status, year, bool(activities))
+    node.branch = branch
+    context = {
+        "year": year,
+        "year_form": year_form,
+        "goal": goal,
+        "node": node,
+        "above": rollup.goals_above(goal),
+        "vision": organisation(request).vision,
+    }
+    return render(request, "goals/tree_branch.html", context, status=_status(year_form))
 
 
 # ---- follow-up rounds ----------------------------------------------------------------------------

@@ -347,6 +347,8 @@ def grow(orgtree: Any, world: Any, n: int, start: int) -> None:
         services.create_area(by=SYSTEM, name=f"Område {i}")
 
 
+#: The tree page and any branch of it, as a page or an htmx fragment.
+TREE_BUDGET = 12
 BUDGETS = {
     "overview": 8,
     "tree": 10,
@@ -407,3 +409,74 @@ def test_a_period_that_is_not_one_of_the_year_is_a_400_naming_it(
         response = client.get(target)
         assert response.status_code == 400, target
         assert b'class="errorlist" role="alert"' in response.content and period.encode() in response.content
+
+
+# ---- the red-thread tree -------------------------------------------------------------------------
+
+
+def test_the_tree_shows_areas_and_top_goals_and_loads_what_lies_below_on_demand(
+    orgtree: Any, people: Any, world: Any, goal_a1: Goal
+) -> None:
+    services.create_activity(by=SYSTEM, goal=world.top, title="Regional kartläggning")
+    measure(world, orgtree.region, f"{YEAR}-T2", 28)
+    client = client_for(people.reader_a1)
+    page = client.get(url("tree", query=f"year={YEAR}")).content.decode()
+    branch = url("tree_branch", world.top.pk, query=f"year={YEAR}")
+    assert "Patient" in page and page.count("Kortare väntetider") == 2  # the top goal and its toggle's name
+    assert "Regional kartläggning" not in page and "Förvaltning A" not in page
+    toggle = page.split('class="tree__toggle"')[1].split(">")[0]
+    assert f'href="{branch.replace("&", "&amp;")}"' in toggle and f'hx-get="{branch}"' in toggle
+    assert 'aria-expanded="false"' in toggle and f'aria-controls="goal-branch-{world.top.pk}"' in toggle
+    assert f'id="goal-branch-{world.top.pk}" hidden' in page
+
+    fragment = client.get(branch, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and fragment.lstrip().startswith("<li")
+    assert "WAIT Väntetid" in fragment and "28" in fragment and "Regional kartläggning" in fragment
+    assert "Förvaltning A" in fragment and f'hx-get="{url("tree_branch", world.goal_a.pk)}' in fragment
+    assert "Enhet A1" not in fragment  # two levels down: loaded when its parent is opened
+
+    deeper = client.get(
+        url("tree_branch", world.goal_a.pk, query=f"year={YEAR}"), headers={"HX-Request": "true"}
+    )
+    assert "Enhet A1" in deeper.content.decode()
+    leaf = client.get(url("tree_branch", goal_a1.pk, query=f"year={YEAR}"), headers={"HX-Request": "true"})
+    assert "WAIT Väntetid" in leaf.content.decode() and "tree__toggle" not in leaf.content.decode()
+
+
+def test_without_javascript_the_toggle_leads_to_a_page_with_the_goal_opened_and_the_way_back_up(
+    orgtree: Any, people: Any, world: Any, goal_a1: Goal
+) -> None:
+    response = client_for(people.reader_a1).get(url("tree_branch", goal_a1.pk, query=f"year={YEAR}"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    crumbs = page.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert url("tree_branch", world.top.pk, query=f"year={YEAR}") in crumbs
+    assert url("tree_branch", world.goal_a.pk, query=f"year={YEAR}") in crumbs
+    assert 'aria-current="page">Kortare väntetider' in crumbs
+    assert f'id="goal-branch-{goal_a1.pk}"' in page and f'id="goal-branch-{goal_a1.pk}" hidden' not in page
+    assert 'aria-expanded="true"' in page
+
+
+def test_a_tree_branch_of_an_unknown_goal_is_404_and_the_anonymous_are_sent_to_login(people: Any) -> None:
+    assert client_for(people.reader_a1).get(url("tree_branch", 999999)).status_code == 404
+    login = Client().get(url("tree_branch", 999999))
+    assert login.status_code == 302 and "/login/" in login["Location"]
+
+
+def test_the_tree_and_its_branches_hold_a_fixed_query_budget(
+    orgtree: Any, people: Any, world: Any, goal_a1: Goal, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(people.quality_r)
+    targets = [
+        url("tree", query=f"year={YEAR}"),
+        url("tree_branch", world.top.pk, query=f"year={YEAR}"),
+        url("tree_branch", goal_a1.pk, query=f"year={YEAR}"),
+    ]
+    for grown in (2, 10):
+        grow(orgtree, world, grown - (2 if grown == 10 else 0), 0 if grown == 2 else 2)
+        for target in targets:
+            client.get(target)
+            with django_assert_max_num_queries(TREE_BUDGET):
+                assert client.get(target).status_code == 200
+            with django_assert_max_num_queries(TREE_BUDGET):
+                assert client.get(target, headers={"HX-Request": "true"}).status_code == 200
