@@ -3,7 +3,7 @@
 # production server and measure it (rodtrad bench). Exits non-zero when a target is missed.
 #
 # Tunables: BENCH_UNITS, BENCH_USERS, BENCH_DOCUMENTS, BENCH_GOALS, BENCH_INDICATORS, BENCH_MEASUREMENTS,
-# BENCH_EVENTS, BENCH_ACTIONS, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint),
+# BENCH_EVENTS, BENCH_ACTIONS, BENCH_STORIES, BENCH_SEED, BENCH_REQUESTS (measured requests per endpoint),
 # BENCH_ARGS (more options for rodtrad bench, e.g. "--workers 4 --threads 1").
 # The targets are for SQLite, so DATABASE_URL is ignored here.
 set -euo pipefail
@@ -33,5 +33,8 @@ $RT generate --goals "${BENCH_GOALS:-10000}" --indicators "${BENCH_INDICATORS:-5
 # Events, likewise after the timed generation (issue 5: 200,000 events over five years and
 # 400,000 actions, with complaints and proposals in proportion; a couple of minutes).
 $RT generate --events "${BENCH_EVENTS:-200000}" --actions "${BENCH_ACTIONS:-400000}" --seed "$SEED"
+
+# Stories and this year's value dialogues (issue 6: the story feed at 50,000 stories).
+$RT generate --stories "${BENCH_STORIES:-50000}" --seed "$SEED"
 
 $RT bench --out var/bench/results.json --generation-seconds "$seconds" --requests "${BENCH_REQUESTS:-300}" ${BENCH_ARGS:-}  # split on purpose

@@ -37,6 +37,7 @@ from rodtrad.core.models import Membership, Role, Unit, User
 from rodtrad.core.services import people
 from rodtrad.goals import bench as goals_bench
 from rodtrad.improvement import bench as improvement_bench
+from rodtrad.values import bench as values_bench
 
 #: The issue's targets for p95 on SQLite and two cores.
 TREE_TARGET_MS = 100.0
@@ -138,6 +139,7 @@ def endpoints(root: Unit, unit: Unit) -> list[Endpoint]:
         *document_endpoints(),
         *goals_bench.endpoints(Endpoint),
         *improvement_bench.endpoints(Endpoint, unit),
+        *values_bench.endpoints(Endpoint),
     ]
     return [e for e in candidates if _exists(e.path)]
 
@@ -323,6 +325,7 @@ def run(
         ms = round(goals_bench.time_import() * 1000, 1)
         name = f"import {goals_bench.IMPORT_ROWS} measurements from CSV"
         results.append(Result(name, ms, ms, goals_bench.IMPORT_TARGET_MS, None))
+    results += values_bench.timed(Result, percentiles)
     return results
 
 
