@@ -5,6 +5,7 @@ triages it, adds an action and closes it, and the nurse sees the outcome in Mina
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
+from rodtrad.core import pnr
 from rodtrad.core.models import User
 from rodtrad.improvement.models import Action, Event
 
@@ -157,3 +159,32 @@ def test_a_failed_send_keeps_the_draft_in_the_browser(
     expect(nurse.locator("#report_description")).to_have_value("Larmet på sal 2 tystnade inte.")
     expect(nurse.locator("#report_category option:checked")).to_have_text("Medicinteknik")
     assert Event.objects.count() == before
+
+
+def _luhn_tail(date: str, start: str) -> str:
+    """``start`` (three digits) with the check digit that makes ``date`` + tail a valid number."""
+    return next(start + d for d in "0123456789" if pnr.find(date + start + d))
+
+
+def test_the_browser_flags_exactly_the_numbers_the_server_masks(browser: Browser) -> None:
+    """pnr.js and rodtrad.core.pnr follow one rule: the warning shows what will be stored."""
+    coordination = "851272" + _luhn_tail("851272", "238")  # day 12 + 60
+    texts = [
+        f"Patient {PNR} föll.",
+        "Pat 121212-1212 och 1212121212 samt 191212121212.",
+        "Äldre än hundra: 121212+1212.",
+        f"Samordningsnummer {coordination} och 19{coordination[:6]}-{coordination[6:]}.",
+        "Fel kontrollsiffra 19121212-1213, fel månad 19121312-1212.",
+        "Telefon 0701234567, ordernummer 12345678901, 2026-03-14 kl 08:30.",
+        "Del av längre tal 9919121212-1212 och -121212-1212.",
+        "Dag noll 19121200-1212 och dag 92 19121292-1212.",
+    ]
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<!doctype html><title>pnr</title><p>pnr</p>")
+    page.add_script_tag(path=str(Path(pnr.__file__).parents[1] / "static" / "rodtrad" / "pnr.js"))
+    for text in texts:
+        expected = [m.masked for m in pnr.find(text)]
+        assert page.evaluate("t => window.rodtradPnr.find(t)", text) == expected, text
+    assert any(pnr.find(t) for t in texts) and not pnr.find(texts[5])
+    context.close()
