@@ -342,9 +342,8 @@ def overview(
     """
     if access.subtree_paths(by, "goal.view") is not None:
         return _overview(year, by, unit, until)
-    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
     cut = until.code if until else year
-    key = f"goals:overview:{year}:{cut}:{unit.pk if unit else 0}:{get_language()}:{head}"
+    key = f"goals:overview:{year}:{cut}:{unit.pk if unit else 0}:{get_language()}:{_audit_head()}"
     found: Overview | None = cache.get(key)
     if found is None:
         found = _overview(year, by, unit, until)
@@ -444,9 +443,30 @@ class UnitGoal:
     above: list[Goal]
 
 
+def _audit_head() -> int:
+    head: int = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    return head
+
+
 def unit_goals(unit: Unit, year: int, *, by: Any, until: periods.Period | None = None) -> list[UnitGoal]:
     """ "Våra mål": the unit's own goals for the year, each with its status (as of ``until``
-    when given) and its chain upwards."""
+    when given) and its chain upwards.
+
+    Like the overview, the same for everyone who sees every goal, so cached for them under
+    the audit chain's head: two queries when cached.
+    """
+    if access.subtree_paths(by, "goal.view") is not None:
+        return _unit_goals(unit, year, by, until)
+    cut = until.code if until else year
+    key = f"goals:unit:{unit.pk}:{year}:{cut}:{get_language()}:{_audit_head()}"
+    found: list[UnitGoal] | None = cache.get(key)
+    if found is None:
+        found = _unit_goals(unit, year, by, until)
+        cache.set(key, found, OVERVIEW_CACHE_SECONDS)
+    return found
+
+
+def _unit_goals(unit: Unit, year: int, by: Any, until: periods.Period | None) -> list[UnitGoal]:
     statuses = roll_up(Goal.objects.visible_to(by, "goal.view").in_subtree(unit), year, until=until)
     own = sorted((g for g in statuses.values() if g.unit_id == unit.pk), key=lambda g: (g.title, g.id))
     above = list(_above(unit).for_year(year)) if own else []  # type: ignore[attr-defined]
