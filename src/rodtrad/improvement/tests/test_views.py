@@ -139,7 +139,7 @@ def test_the_reporter_sees_their_own_event_without_forms_and_only_handlers_see_w
     own = client_for(people.nurse_a1).get(url("event", event.pk)).content.decode()
     assert "Patienten föll vid sängen." in own
     assert "triage_probability" not in own and "close_comment" not in own
-    assert sv("Reported by") not in own
+    assert sv("Reported by") not in own and 'id="duties"' not in own
     handler = client_for(people.quality_a).get(url("event", event.pk)).content.decode()
     assert sv("Reported by") in handler and people.nurse_a1.name in handler
     assert 'id="triage_probability_0"' in handler
@@ -253,6 +253,16 @@ def test_triage_over_htmx_swaps_the_card_and_the_duties(event: Event, people: An
     assert page.lstrip().startswith('<section class="card" id="triage"')
     assert 'id="duties" aria-labelledby="duties-heading" hx-swap-oob="true"' in page
     assert "<html" not in page
+
+
+def test_a_refused_triage_over_htmx_shows_its_errors_in_place(event: Event, people: Any) -> None:
+    response = client_for(people.manager_a1).post(
+        url("triage", event.pk), triage_data(event, probability="7"), headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only successful responses
+    assert 'id="triage_probability_error"' in page and 'value="4"' in page
+    assert Event.objects.get(pk=event.pk).probability is None
 
 
 @pytest.mark.parametrize(

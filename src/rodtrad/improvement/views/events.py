@@ -210,7 +210,7 @@ def _event_context(request: HttpRequest, event: Event, **bound: Any) -> dict[str
         "may_handle": may_handle,
         "risk_label": charts.level_label(event.risk),
         "matrix": charts.risk_matrix(event.probability, event.consequence),
-        "duties": list(event.duties.all()),
+        "duties": list(event.duties.all()) if may_handle else [],
         "may_decide": access.can(user, "duty.decide", event),
         "investigation": investigation,
         "actions": list(_actions(event)),
@@ -282,7 +282,8 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         event = _event_for(request, pk)
         context = _event_context(request, event, **({} if saved else {"triage_form": form}))
         context["triage_saved"] = saved
-        return render(request, "improvement/includes/triage_swap.html", context, status=200 if saved else 400)
+        # htmx swaps only successful responses, so the errors come back with 200 to be seen
+        return render(request, "improvement/includes/triage_swap.html", context)
     if saved:
         return _done(request, event, _("The assessment was saved."))
     return _event_page(request, _event_for(request, pk), status=400, triage_form=form)
