@@ -651,8 +651,25 @@ class OverviewOut(Schema):
     areas: list[OverviewAreaOut]
 
 
-@router.get("/overview", response={200: OverviewOut, **errors(404)})
-def get_overview(request: HttpRequest, year: Year, unit: Id | None = None) -> Any:
-    """Each goal area's rolled-up status and its top goals with theirs; ``unit`` drills down to a subtree."""
+@router.get("/overview", response={200: OverviewOut, **errors(400, 404)})
+def get_overview(
+    request: HttpRequest,
+    year: Year,
+    unit: Id | None = None,
+    period: Annotated[
+        text(8) | None,  # type: ignore[valid-type]
+        Field(description="As of a follow-up period of the year, e.g. 2026-T2: values up to its end count."),
+    ] = None,
+) -> Any:
+    """Each goal area's rolled-up status and its top goals with theirs; ``unit`` drills down to a subtree,
+    ``period`` judges each indicator on its latest value up to the end of that period."""
+    until = None
+    if period:
+        until = periods.parse(period, services.goal_settings().period_scheme)
+        if until is None or until.year != year:
+            raise field_error(
+                "period",
+                _("%(period)s is not a follow-up period of %(year)s.") % {"period": period, "year": year},
+            )
     found = get_object_or_404(Unit, pk=unit) if unit is not None else None
-    return rollup.overview(year, by=caller(request), unit=found)
+    return rollup.overview(year, by=caller(request), unit=found, until=until)

@@ -175,6 +175,27 @@ def test_overview_shows_the_colour_and_the_reason(api_as: Any, orgtree: Any, peo
     assert "WAIT" in drill["areas"][0]["goals"][0]["status"]["reason"]
 
 
+def test_the_overview_as_of_a_period_counts_values_up_to_its_end(
+    api_as: Any, orgtree: Any, people: Any, world: Any
+) -> None:
+    items = [
+        {"unit": orgtree.a.pk, "period": f"{YEAR}-T{n}", "value": v} for n, v in ((1, 20), (2, 45), (3, 31))
+    ]
+    api_as(people.quality_a)._call("put", f"/indicators/{world.indicator.pk}/measurements", {"items": items})
+    api = api_as(people.reader_a1)
+    for code, light in (
+        (f"{YEAR}-T1", "green"),
+        (f"{YEAR}-T2", "red"),
+        (f"{YEAR}-T3", "yellow"),
+        ("", "yellow"),
+    ):
+        body = api.get(f"/overview?year={YEAR}&period={code}").json()
+        assert body["areas"][0]["goals"][0]["status"]["light"] == light, code
+    for code in (f"{YEAR - 1}-T2", f"{YEAR}-T4", f"{YEAR}-07"):
+        response = api.get(f"/overview?year={YEAR}&period={code}")
+        assert response.status_code == 400 and code in response.content.decode(), code
+
+
 ENDPOINTS = [
     ("get", "/goal-areas"),
     ("get", "/goals"),
