@@ -651,15 +651,15 @@ class OverviewOut(Schema):
     areas: list[OverviewAreaOut]
 
 
+AS_OF = "As of a follow-up period of the year, e.g. 2026-T2: only values up to its end count."
+
+
 @router.get("/overview", response={200: OverviewOut, **errors(400, 404)})
 def get_overview(
     request: HttpRequest,
     year: Year,
     unit: Id | None = None,
-    period: Annotated[
-        text(8) | None,  # type: ignore[valid-type]
-        Field(description="As of a follow-up period of the year, e.g. 2026-T2: values up to its end count."),
-    ] = None,
+    period: Annotated[text(8) | None, Field(description=AS_OF)] = None,  # type: ignore[valid-type]
 ) -> Any:
     """Each goal area's rolled-up status and its top goals with theirs; ``unit`` drills down to a subtree,
     ``period`` judges each indicator on its latest value up to the end of that period."""
