@@ -94,6 +94,15 @@ class Bar:
     width: float
     height: float
 
+    @property
+    def end(self) -> float:
+        """Where the value is written: after a horizontal bar, over the middle of a column."""
+        return round(self.x + self.width + 6, 1)
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 @dataclass
 class Bars:
@@ -113,11 +122,11 @@ def horizontal(rows: list[TrendRow], *, limit: int = 10) -> Bars | None:
     shown = [r for r in rows if r.total][:limit]
     if not shown:
         return None
-    left, right, step, bar = 200, 600, 28, 20
+    left, right, step, bar = 250, 620, 28, 20
     maximum = max(r.total for r in shown)
     bars = [
         Bar(
-            label=r.label if len(r.label) <= 30 else r.label[:29] + "…",
+            label=r.label if len(r.label) <= 32 else r.label[:31] + "…",
             value=r.total,
             x=left,
             y=8 + i * step,
