@@ -121,6 +121,11 @@ def test_coverage_per_forvaltning_drills_down_to_the_units_without_a_dialogue(
     without = drill.split('id="without-heading"', 1)[1]
     assert "Enhet A2" in without and "Enhet A1" not in without
     assert client.get("/dialogues/coverage/?year=1066").status_code == 400
+    manager = client_for(people.manager_a1)
+    own = manager.get("/dialogues/coverage/?year=2026").content.decode()
+    assert "<td>1</td><td>1</td><td>100 %</td>" in own  # only the unit the manager may see
+    assert f"unit={orgtree.a.pk}" not in own  # no way into the förvaltning they do not see
+    assert manager.get(f"/dialogues/coverage/?year=2026&unit={orgtree.a.pk}").status_code == 404
 
 
 def test_coverage_reads_a_fixed_number_of_queries(

@@ -168,6 +168,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "under": under,
         "ancestors": ancestors,
         "coverage": found,
+        "rows": [(row, access.can(user, "dialogue.view", row.unit)) for row in found.rows],
         "chart": charts.coverage_bars(found),
     }
     return render(
