@@ -5,16 +5,17 @@ The drawing is decorative beside its table, which carries the same numbers.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from rodtrad.goals.charts import number
 from rodtrad.values.services import Coverage
 
 WIDTH = 640
-LABEL_WIDTH = 230
+LABEL_WIDTH = 200
 BAR_LEFT = LABEL_WIDTH + 10
-BAR_WIDTH = 330
+BAR_WIDTH = 280
+#: Characters of a unit's name that fit beside its bar; the table beside gives the whole name.
+LABEL_CHARS = 28
 ROW = 34
 TOP = 28
 #: Bars at or above this share are drawn in green, the others in the neutral ink; the text says the number.
@@ -42,6 +43,10 @@ class Bars:
     ticks: list[tuple[float, str]]
 
 
+def _short(name: str) -> str:
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
+
+
 def coverage_bars(found: Coverage) -> Bars | None:
     """One bar per row of the coverage: the share of its units that held a dialogue."""
     if not found.rows:
@@ -51,7 +56,7 @@ def coverage_bars(found: Coverage) -> Bars | None:
         y = TOP + i * ROW
         bars.append(
             Bar(
-                label=textwrap.shorten(row.unit.name, 32, placeholder="…"),
+                label=_short(row.unit.name),
                 y=y,
                 width=round(BAR_WIDTH * row.percent / 100, 1),
                 text=f"{number(row.percent)} % ({row.held}/{row.units})",

@@ -7,9 +7,12 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from rodtrad.core.models import Unit
 from rodtrad.core.tests.factories import make_unit
 from rodtrad.improvement.models import Action
+from rodtrad.values import charts
 from rodtrad.values.models import Dialogue, ValueBase, ValueWord
+from rodtrad.values.services import Coverage, CoverageRow
 from rodtrad.values.tests.factories import make_dialogue
 
 
@@ -223,3 +226,18 @@ def test_a_stale_or_refused_value_base_edit_keeps_what_was_typed(people: Any, va
         {"name": values.base.name, "perspective-TOTAL_FORMS": "0", "perspective-INITIAL_FORMS": "0"},
     )
     assert created.status_code == 400 and ValueBase.objects.count() == 1
+
+
+def test_coverage_bars_are_as_long_as_the_share_and_long_names_are_shortened(orgtree: Any) -> None:
+    rows = [
+        CoverageRow(orgtree.a, 4, 4, 100.0),
+        CoverageRow(Unit(name="Hälso- och sjukvårdsförvaltningen i länet"), 4, 1, 25.0),
+    ]
+    drawn = charts.coverage_bars(Coverage(2026, rows, 8, 5, 62.5))
+    assert drawn is not None
+    full, quarter = drawn.bars
+    assert full.width == charts.BAR_WIDTH and quarter.width == charts.BAR_WIDTH / 4
+    assert full.text == "100 % (4/4)" and quarter.text == "25 % (1/4)"
+    assert quarter.label.endswith("…") and len(quarter.label) <= charts.LABEL_CHARS
+    assert full.colour != quarter.colour  # a full förvaltning stands out; the text says it too
+    assert charts.coverage_bars(Coverage(2026, [], 0, 0, 0.0)) is None

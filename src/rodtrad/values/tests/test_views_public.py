@@ -128,3 +128,11 @@ def test_the_public_pages_read_a_fixed_few_queries_however_many_words(
         assert Client().get("/vision/").status_code == 200
     with django_assert_max_num_queries(4):
         assert Client().get(f"/vision/ord/{values.open.pk}/").status_code == 200
+
+
+def test_signed_in_people_get_the_value_pages_menu_with_what_they_may_do(people: Any, values: Any) -> None:
+    editor = client_for(people.editor_a1).get("/vision/").content.decode()
+    assert 'href="/stories/moderation/"' in editor and 'href="/values/manage/"' not in editor
+    quality = client_for(people.quality_r).get(f"/vision/ord/{values.open.pk}/").content.decode()
+    assert 'href="/stories/moderation/"' in quality and 'href="/values/manage/"' in quality
+    assert 'href="/stories/moderation/"' not in Client().get("/vision/").content.decode()

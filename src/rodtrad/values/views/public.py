@@ -19,6 +19,7 @@ from rodtrad.core.services import feedback
 from rodtrad.goals.models import Goal
 from rodtrad.values import compass
 from rodtrad.values.models import Dialogue, Story, ValueBase, ValueWord
+from rodtrad.values.views.common import page
 
 STORIES_SHOWN = 10
 CITED_SHOWN = 50
@@ -60,7 +61,7 @@ def vision(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 updated=_updated(shown.updated_at, *(w.updated_at for w in words)),
             ),
         )
-    return render(request, "values/vision.html", context)
+    return render(request, "values/vision.html", page(request, "vision", context))
 
 
 @require_GET
@@ -102,4 +103,4 @@ def word(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("unit")
             .order_by("-held_on", "-pk")[:CITED_SHOWN]
         )
-    return render(request, "values/word.html", context)
+    return render(request, "values/word.html", page(request, "vision", context))
