@@ -145,3 +145,14 @@ def test_the_manager_records_a_value_dialogue_and_quality_drills_into_the_covera
     table.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name=re.compile("Enheter utan dialog"))).to_be_visible()
     accessible(page)
+
+
+def test_the_compass_and_the_story_form_fit_a_phone(phone: Page, sign_in: SignIn, accessible: Check) -> None:
+    phone.goto("/vision/")
+    box = phone.get_by_role("img", name=re.compile("Värdekompassen")).bounding_box()
+    assert box is not None and 300 <= box["width"] <= 375
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # nothing scrolls sideways
+    sign_in(phone, "lasare")
+    phone.goto("/stories/new/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    accessible(phone)
