@@ -129,6 +129,10 @@ def test_coverage_per_forvaltning_drills_down_to_the_units_without_a_dialogue(
     assert "<td>1</td><td>1</td><td>100 %</td>" in own  # only the unit the manager may see
     assert f"unit={orgtree.a.pk}" not in own  # no way into the förvaltning they do not see
     assert manager.get(f"/dialogues/coverage/?year=2026&unit={orgtree.a.pk}").status_code == 404
+    this_year = client.get(f"/dialogues/coverage/?unit={orgtree.a.pk}")  # no year: this year's
+    assert (
+        this_year.status_code == 200 and f'value="{timezone.localdate().year}"' in this_year.content.decode()
+    )
 
 
 def test_coverage_reads_a_fixed_number_of_queries(

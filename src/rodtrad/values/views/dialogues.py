@@ -144,9 +144,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
     förvaltning (``?unit=``) lists its units below and the workplaces without a dialogue."""
     user = user_of(request)
     this_year = timezone.localdate().year
-    form = CoverageForm(request.GET if request.GET else None, initial={"year": this_year})
+    asked = request.GET.copy()
+    asked.setdefault("year", str(this_year))
+    form = CoverageForm(asked)
     year, under = this_year, None
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         year = form.cleaned_data["year"]
         if form.cleaned_data["unit"] is not None:
             under = get_object_or_404(
