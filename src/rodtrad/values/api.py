@@ -410,12 +410,11 @@ class StoryFilter(Schema):
     mine: bool = Field(False, description="Only the caller's own stories.")
 
 
-def _stories(request: HttpRequest) -> Any:
-    return (
-        services.readable_stories(caller(request))
-        .select_related("unit")
-        .prefetch_related("value_words", "attachments")
-    )
+def _stories(request: HttpRequest, *, published: bool = False) -> Any:
+    """Stories the caller may read; only published ones (which every signed-in person may) go straight
+    to the feed index instead of through the writer-or-moderator condition."""
+    qs = Story.objects.published() if published else services.readable_stories(caller(request))
+    return qs.select_related("unit").prefetch_related("value_words", "attachments")
 
 
 def _story(request: HttpRequest, story_id: int) -> Story:
@@ -427,12 +426,12 @@ def _story(request: HttpRequest, story_id: int) -> Story:
 @paginate(Pagination)
 def list_stories(request: HttpRequest, filters: Query[StoryFilter]) -> Any:
     """Stories the caller may read (every published one, their own, those they moderate), newest first."""
-    qs = _stories(request)
+    qs = _stories(request, published=filters.status == Story.Status.PUBLISHED)
     if filters.word is not None:
         qs = qs.filter(value_words=filters.word)
     if filters.unit is not None:
         qs = qs.filter(unit__path__startswith=get_object_or_404(Unit, pk=filters.unit).path)
-    if filters.status is not None:
+    if filters.status not in (None, Story.Status.PUBLISHED):
         qs = qs.filter(status=filters.status)
     if filters.mine:
         qs = qs.filter(author=caller(request))

@@ -324,3 +324,15 @@ def test_feedback_with_a_forged_token_is_a_400(values, fresh_cache):
     assert response.status_code == 400
     assert response.json()["detail"][0]["loc"] == ["body", "token"]
     assert not PageFeedback.objects.exists()
+
+
+def test_the_feed_filters_by_status_within_what_the_caller_may_read(values, people, orgtree, api_as):
+    waiting = make_story(people.writer_a1, orgtree.a1, [values.engaged])
+    shown = publish(make_story(people.writer_a1, orgtree.a1, [values.open]))
+    writer = api_as(people.writer_a1)
+    assert [s["id"] for s in writer.get("/stories?status=published").json()["items"]] == [shown.pk]
+    assert [s["id"] for s in writer.get("/stories?status=submitted").json()["items"]] == [waiting.pk]
+    assert writer.get("/stories?mine=true").json()["count"] == 2
+    colleague = api_as(people.colleague_b1)
+    assert colleague.get("/stories?status=submitted").json()["count"] == 0
+    assert [s["id"] for s in colleague.get("/stories?status=published").json()["items"]] == [shown.pk]
