@@ -79,12 +79,48 @@ def _not_null(data: dict[str, Any], *fields: str) -> None:
             raise field_error(name, _("This field may not be null."))
 
 
-def _subtree(qs: Q_, unit_id: int | None, lookup: str = "unit__path") -> Q_:
+def _subtree(qs: Q_, unit_id: int | None, unit_field: str = "unit") -> Q_:
     """Narrow to a unit's subtree; an unknown unit is a 404."""
     if unit_id is None:
         return qs
     unit = get_object_or_404(Unit, pk=unit_id)
-    return qs.filter(**{f"{lookup}__startswith": unit.path})
+    return qs.filter(**{f"{unit_field}__in": Unit.objects.filter(path__startswith=unit.path)})
+
+
+def _indexed(
+    qs: Q_, request: HttpRequest, action: str, unit_field: str = "unit", own: str | None = None
+) -> Q_:
+    """The scope ``visible_to`` already applied, restated as ``unit IN (the subtree's units)``.
+
+    ``visible_to`` joins every row to its unit to test the unit's path, which makes SQLite read a
+    förvaltning's whole share of 200,000 events; the same condition on the unit id is answered from
+    the table's unit indexes.
+    """
+    user = caller(request)
+    scope = access.scope(user, action, "path")
+    if scope is None:
+        return qs
+    condition = Q(**{f"{unit_field}__in": Unit.objects.filter(scope)})
+    if own is not None:
+        condition |= Q(**{own: user.pk})
+    return qs.filter(condition)
+
+
+class _TwoStepPage:
+    """Pages of a long list in two steps: the ids in order straight from an index, then only the page's
+    rows with what the schema reads. Sorting whole rows would carry every column of a förvaltning's
+    tens of thousands of events through the sort."""
+
+    def __init__(self, qs: QuerySet[Any], order: tuple[str, ...], related: tuple[str, ...]) -> None:
+        self.qs, self.order, self.related = qs, order, related
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        ids = list(self.qs.order_by(*self.order).values_list("pk", flat=True)[window])
+        rows = self.qs.model._default_manager.select_related(*self.related).in_bulk(ids)
+        return [rows[pk] for pk in ids]
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -218,8 +254,11 @@ class EventFilter(Schema):
     to: FilterDate | None = Field(None, description="Happened on or before this day.")
 
 
+EVENT_RELATED = ("unit", "category", "reporter")
+
+
 def _events(request: HttpRequest) -> QuerySet[Event]:
-    return Event.objects.visible_to(caller(request)).select_related("unit", "category", "reporter")
+    return Event.objects.visible_to(caller(request)).select_related(*EVENT_RELATED)
 
 
 def _event_detail(request: HttpRequest, event_id: int) -> Event:
@@ -254,7 +293,7 @@ def report_event(request: HttpRequest, payload: EventIn) -> Any:
 @paginate(Pagination)
 def list_events(request: HttpRequest, filters: Query[EventFilter]) -> Any:
     """Events the caller may see, newest first: handlers see their subtree, everyone their own reports."""
-    qs = _subtree(_events(request), filters.unit)
+    qs = _subtree(_indexed(_events(request), request, "event.view", own="reporter"), filters.unit)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     if filters.category is not None:
@@ -265,7 +304,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> Any:
         qs = qs.filter(occurred_at__gte=_day_start(filters.from_))
     if filters.to is not None:
         qs = qs.filter(occurred_at__lt=_day_start(filters.to + dt.timedelta(days=1)))
-    return qs.order_by("-occurred_at", "-pk")
+    return _TwoStepPage(qs, ("-occurred_at", "-pk"), EVENT_RELATED)
 
 
 class StatsFilter(Schema):
@@ -294,7 +333,9 @@ class StatsOut(Schema):
 @router.get("/events/stats", response={200: StatsOut, **errors(404)})
 def event_stats(request: HttpRequest, filters: Query[StatsFilter]) -> Any:
     """Events per month by category, unit or in all, and the most frequent causes, for the handler's scope."""
-    events = _subtree(Event.objects.visible_to(caller(request), "event.view"), filters.unit)
+    events = _subtree(
+        _indexed(Event.objects.visible_to(caller(request), "event.view"), request, "event.view"), filters.unit
+    )
     found = stats.trend(events, months=filters.months, until=filters.until, by=filters.by)
     first, last = found.months[0], found.months[-1]
     end = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
@@ -558,7 +599,9 @@ def _duties(request: HttpRequest) -> QuerySet[Duty]:
 @paginate(Pagination)
 def list_duties(request: HttpRequest, filters: Query[DutyFilter]) -> Any:
     """Reporting duties of the events the caller handles, the nearest deadline first."""
-    qs = _subtree(_duties(request), filters.unit, "event__unit__path")
+    qs = _subtree(
+        _indexed(_duties(request), request, "event.view", "event__unit"), filters.unit, "event__unit"
+    )
     if filters.kind is not None:
         qs = qs.filter(kind=filters.kind)
     if filters.decision is not None:
@@ -678,7 +721,7 @@ def _actions(request: HttpRequest) -> ActionQuerySet:
 @paginate(Pagination)
 def list_actions(request: HttpRequest, filters: Query[ActionFilter]) -> Any:
     """Actions the caller may see, the nearest due date first: handlers their subtree's, owners their own."""
-    qs = _subtree(_actions(request), filters.unit)
+    qs = _subtree(_indexed(_actions(request), request, "action.view", own="owner"), filters.unit)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     if filters.mine:
@@ -788,7 +831,7 @@ def _complaints(request: HttpRequest) -> QuerySet[Complaint]:
 @paginate(Pagination)
 def list_complaints(request: HttpRequest, filters: Query[ComplaintFilter]) -> Any:
     """Complaints of the caller's subtree, the nearest deadline first."""
-    qs = _subtree(_complaints(request), filters.unit)
+    qs = _subtree(_indexed(_complaints(request), request, "complaint.view"), filters.unit)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     if filters.overdue:
@@ -909,7 +952,7 @@ def _proposals(request: HttpRequest) -> QuerySet[Proposal]:
 @paginate(Pagination)
 def list_proposals(request: HttpRequest, filters: Query[ProposalFilter]) -> Any:
     """Proposals of the caller's units and the caller's own, newest first."""
-    qs = _subtree(_proposals(request), filters.unit)
+    qs = _subtree(_indexed(_proposals(request), request, "proposal.view", own="submitted_by"), filters.unit)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     if filters.mine:
