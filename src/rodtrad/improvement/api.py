@@ -248,6 +248,7 @@ class EventDetailOut(EventOut):
 class EventFilter(Schema):
     unit: Id | None = Field(None, description="Events of this unit and every unit below it.")
     status: EventStatus | None = None
+    open: bool = Field(False, description="Only new, assessed and investigated events: the handler's inbox.")
     category: Id | None = None
     mine: bool = Field(False, description="Only the events I reported (Mina rapporter).")
     from_: FilterDate | None = Field(None, alias="from", description="Happened on or after this day.")
@@ -296,6 +297,8 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> Any:
     qs = _subtree(_indexed(_events(request), request, "event.view", own="reporter"), filters.unit)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
+    if filters.open:
+        qs = qs.filter(status__in=Event.OPEN)
     if filters.category is not None:
         qs = qs.filter(category_id=filters.category)
     if filters.mine:

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from rodtrad.core.models import Notification
+from rodtrad.improvement import services
 from rodtrad.improvement.models import Cause, Duty, Event
 from rodtrad.improvement.tests.factories import (
     category,
@@ -114,6 +115,10 @@ def test_events_are_listed_by_access_and_filtered(orgtree: Any, people: Any, api
     assert [e["id"] for e in region.get(f"/events?to={until}").json()["items"]] == [elsewhere.pk]
     assert region.get("/events?from=1900-01-01&to=2999-12-31").json()["count"] == 2
     assert region.get("/events?status=closed").json()["count"] == 0
+    event = mine
+    event.refresh_from_db()
+    services.close_event(event, by=people.quality_r, version=event.version, comment="Klart.")
+    assert [e["id"] for e in region.get("/events?open=true").json()["items"]] == [elsewhere.pk]
     assert region.get("/events?unit=99999999").status_code == 404
     assert [e["id"] for e in api_as(people.nurse_a1).get("/events?mine=true").json()["items"]] == [mine.pk]
 
@@ -345,8 +350,6 @@ def test_stats_count_events_per_category_and_the_causes(orgtree: Any, people: An
     report(people.nurse_a1, orgtree.a1)
     report(people.nurse_a1, orgtree.a1, code="lakemedel")
     report(people.manager_b, orgtree.b1)
-    from rodtrad.improvement import services
-
     services.save_investigation(
         fall,
         by=people.manager_a1,
