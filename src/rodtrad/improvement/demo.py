@@ -346,7 +346,6 @@ REJECTED = "Förslaget ryms inte i årets budget; vi tar upp det igen vid nästa
 class Demo:
     """What the loader works with: the units, the people, the categories, and one seeded chance."""
 
-    profile: Profile
     rng: random.Random
     now: dt.datetime
     units: dict[str, Unit]
@@ -424,7 +423,6 @@ def _world(profile: Profile, region: Unit) -> Demo:
     handlers[units["HSV"].path] = found["kvalitet"]
     handlers[units["MAVD1"].path] = found["chef"]
     return Demo(
-        profile=profile,
         rng=random.Random(f"improvement-{profile.key}"),  # noqa: S311 - demo data, not secrets
         now=timezone.now(),
         units=units,
