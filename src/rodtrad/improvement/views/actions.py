@@ -24,6 +24,8 @@ from rodtrad.improvement.views.common import (
     apply_errors,
     chosen_unit,
     colleagues_for,
+    in_subtree,
+    page_of_rows,
     paginate,
     scope_units,
     user_of,
@@ -57,13 +59,13 @@ def action_list(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise PermissionDenied("action.view")
     show = _show(request)
-    found = Action.objects.visible_to(user, "action.view").filter(unit__path__startswith=unit.path)
-    qs = _filter_actions(found, show).select_related("unit", "owner").order_by("due_date", "pk")
+    found = in_subtree(Action.objects.all(), unit)  # the unit lies in the user's scope
+    ids = _filter_actions(found, show).order_by("due_date", "pk").values_list("pk", flat=True)
     context = {
         "unit": unit,
         "units": scope_units(user, "action.view", extra=unit),
         "show": show,
-        "page": paginate(request, qs),
+        "page": page_of_rows(request, ids, Action.objects.select_related("unit", "owner")),
         "query": f"unit={unit.pk}&show={show}",
         "today": timezone.localdate(),
         "mine": False,
@@ -145,7 +147,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("complaint.view")
     overdue = request.GET.get("overdue") == "1"
     today = timezone.localdate()
-    qs = Complaint.objects.visible_to(user).filter(unit__path__startswith=unit.path)
+    qs = in_subtree(Complaint.objects.all(), unit)  # the unit lies in the user's scope
     if overdue:
         qs = qs.filter(status=Complaint.Status.OPEN, deadline__lt=today)
     context = {

@@ -41,8 +41,10 @@ from rodtrad.improvement.views.common import (
     chosen_unit,
     colleagues_for,
     handlers_for,
+    in_subtree,
     is_htmx,
     own_units,
+    page_of_rows,
     paginate,
     scope_units,
     user_of,
@@ -147,13 +149,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "new")
     if status not in STATUS_TABS:
         status = "new"
-    events = Event.objects.visible_to(user, "event.view").filter(unit__path__startswith=unit.path)
+    # the unit lies in the user's scope (else chosen_unit was a 404), and so does its subtree
+    events = in_subtree(Event.objects.all(), unit)
     counts = {s: 0 for s in Event.Status.values}
     for row in events.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     listed = events if status == "all" else events.filter(status=status)
     total = sum(counts.values()) if status == "all" else counts[status]
-    page = paginate(request, listed.select_related("unit", "category").order_by("-occurred_at", "-pk"), total)
+    ids = listed.order_by("-occurred_at", "-pk").values_list("pk", flat=True)
+    page = page_of_rows(request, ids, Event.objects.select_related("unit", "category"), total)
     tabs = [(value, label, counts[value]) for value, label in Event.Status.choices] + [
         ("all", _("All"), sum(counts.values()))
     ]

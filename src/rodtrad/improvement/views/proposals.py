@@ -24,6 +24,7 @@ from rodtrad.improvement.models import Learning, Proposal
 from rodtrad.improvement.views.common import (
     apply_errors,
     chosen_unit,
+    in_subtree,
     own_units,
     paginate,
     scope_units,
@@ -33,13 +34,12 @@ from rodtrad.improvement.views.common import (
 FIGURE_UNITS = 30
 
 
-def _figures(unit: Any, user: Any) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def _figures(unit: Any) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Proposals per unit and state below ``unit``, in one aggregate query: the power of many."""
     rows: dict[int, dict[str, Any]] = {}
     totals: dict[str, int] = defaultdict(int)
     grouped = (
-        Proposal.objects.visible_to(user, "proposal.view")
-        .filter(unit__path__startswith=unit.path)
+        in_subtree(Proposal.objects.all(), unit)  # the unit lies in the user's scope
         .order_by()
         .values("unit_id", "unit__name", "status")
         .annotate(n=Count("pk"))
@@ -65,7 +65,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"unit": unit, "status": status, "statuses": Proposal.Status.choices}
     if unit is not None:
         qs = qs.filter(Q(unit__path__startswith=unit.path) | Q(submitted_by=user))
-        figures, totals = _figures(unit, user)
+        figures, totals = _figures(unit)
         context.update(
             figures=figures,
             totals=[totals[s] for s in Proposal.Status.values],

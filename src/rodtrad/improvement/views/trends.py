@@ -18,7 +18,7 @@ from rodtrad.core.models import Unit
 from rodtrad.improvement import charts, stats
 from rodtrad.improvement.forms import TrendForm
 from rodtrad.improvement.models import Event
-from rodtrad.improvement.views.common import chosen_unit, scope_units, user_of
+from rodtrad.improvement.views.common import chosen_unit, in_subtree, scope_units, user_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,13 +42,15 @@ def _figures(request: HttpRequest) -> tuple[Figures, TrendForm]:
     units = scope_units(user, "event.view", extra=unit)
     form = TrendForm(request.GET if "months" in request.GET else None, initial={"unit": unit.pk}, units=units)
     months = form.cleaned_data["months"] if form.is_bound and form.is_valid() else 12
-    events = Event.objects.visible_to(user, "event.view").filter(unit__path__startswith=unit.path)
+    events = in_subtree(Event.objects.all(), unit)  # the unit lies in the user's scope
+    by_category = stats.trend(events, months=months, by="category")
+    everything = stats.TrendRow("all", _("All events"), by_category.month_totals, by_category.total)
     found = Figures(
         unit=unit,
         months=months,
-        by_category=stats.trend(events, months=months, by="category"),
+        by_category=by_category,
         by_unit=stats.trend(events, months=months, by="unit"),
-        by_month=stats.trend(events, months=months, by="month"),
+        by_month=stats.Trend(by_category.months, [everything], by_category.total),
         compared=stats.compare(events, months=months),
         causes=stats.top_causes(events.filter(occurred_at__gte=stats.period_start(months))),
     )
