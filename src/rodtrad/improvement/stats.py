@@ -126,8 +126,10 @@ def compare(
     now = _window(firsts[0], firsts[-1])
     before = _window(_add_months(firsts[0], -12), _add_months(firsts[-1], -12))
     key, label = _KEYS[by]
+    span = _window(_add_months(firsts[0], -12), firsts[-1])  # one range, so the time index serves it
     grouped = (
-        events.filter(now | before)
+        events.filter(span)
+        .filter(now | before)
         .order_by()
         .values(key, label)
         .annotate(now=Count("pk", filter=now), before=Count("pk", filter=before))
