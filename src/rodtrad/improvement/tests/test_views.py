@@ -490,3 +490,21 @@ def test_the_event_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(24):
         response = client.get(url("event", event.pk))
     assert response.status_code == 200 and len(response.context["actions"]) == 5
+
+
+def test_min_sida_shows_my_reports_my_actions_and_new_events_for_handlers(
+    event: Event, people: Any, orgtree: Any
+) -> None:
+    report(people.manager_b, orgtree.b1)  # another förvaltning's new event
+    make_action(people.manager_a1, orgtree.a1, people.nurse_a1, source=event)
+
+    def sections(user: Any) -> dict[str, Any]:
+        found = client_for(user).get("/").context["sections"]
+        return {template.rsplit("/", 1)[-1]: data for template, data in found}
+
+    nurse = sections(people.nurse_a1)
+    assert [e.pk for e in nurse["reports.html"]["reports"]] == [event.pk]
+    assert nurse["reports.html"]["inbox"] is None  # not a handler
+    assert [a.title for a in nurse["actions.html"]["actions"]] == ["Sätt upp sänggrindar"]
+    assert sections(people.manager_a1)["reports.html"]["inbox"] == 1
+    assert sections(people.quality_r)["reports.html"]["inbox"] == 2
