@@ -8,6 +8,8 @@ of the unit; anyone else gets 404, as if the story did not exist.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,6 +57,42 @@ def _readable(request: HttpRequest, pk: int) -> Story:
 # ---- the feed ----------------------------------------------------------------------------------
 
 
+def _address(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for a page of objects at the cost of one reverse()."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass
+class Card:
+    """A story as the feed shows it, its addresses and words worked out once, not per template tag."""
+
+    story: Story
+    url: str
+    lift_url: str
+    kind: str
+    words: list[tuple[str, str]]
+    media: list[tuple[str, StoryAttachment]]
+
+
+def _cards(stories: Iterable[Story]) -> list[Card]:
+    story_url, lift_url = _address("values:story"), _address("values:lift")
+    feed_url = reverse("values:stories")
+    kinds = dict(Story.Kind.choices)
+    return [
+        Card(
+            story=s,
+            url=story_url(s.pk),
+            lift_url=lift_url(s.pk),
+            kind=str(kinds.get(s.kind, s.kind)),
+            words=[(w.word, f"{feed_url}?word={w.pk}") for w in s.value_words.all()],
+            media=[(reverse("values:attachment", args=[s.pk, f.pk]), f) for f in s.attachments.all()],
+        )
+        for s in stories
+    ]
+
+
 @login_required
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
@@ -77,7 +115,13 @@ def feed(request: HttpRequest) -> HttpResponse:
             query["year"] = data["year"]
     qs = _with_lift(qs.select_related("unit").prefetch_related("value_words", "attachments"), request)
     stories = Paginator(qs.order_by("-published_at", "-pk"), FEED_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": stories, "query": urlencode(query), "filtered": bool(query)}
+    context = {
+        "form": form,
+        "page": stories,
+        "cards": _cards(stories),
+        "query": urlencode(query),
+        "filtered": bool(query),
+    }
     return render(request, "values/feed.html", page(request, "stories", context), status=status_of(form))
 
 
@@ -92,7 +136,8 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
     story.lifted = True  # type: ignore[attr-defined]
     if is_htmx(request):
-        return render(request, "values/includes/lift.html", {"story": story})
+        context = {"story": story, "lift_url": reverse("values:lift", args=[story.pk])}
+        return render(request, "values/includes/lift.html", context)
     messages.success(request, _("You lifted the story."))
     return redirect(safe_next(request, reverse("values:story", args=[story.pk])))
 
