@@ -188,3 +188,25 @@ def test_the_browser_flags_exactly_the_numbers_the_server_masks(browser: Browser
         assert page.evaluate("t => window.rodtradPnr.find(t)", text) == expected, text
     assert any(pnr.find(t) for t in texts) and not pnr.find(texts[5])
     context.close()
+
+
+def test_the_quality_coordinators_pages_are_accessible(
+    page: Page, sign_in: SignIn, accessible: Check
+) -> None:
+    """Duties with their clocks, the IVO summary, trends, learnings and Min sida over the demo's two years."""
+    sign_in(page, "kvalitet")
+    expect(page.get_by_role("heading", name=sv("My reports"))).to_be_visible()
+    accessible(page)
+    page.goto("/duties/")
+    expect(page.get_by_role("table")).to_be_visible()
+    accessible(page)
+    page.get_by_role("link", name=sv("Summary for IVO")).first.click()
+    expect(page.locator(".ivo-text")).to_contain_text("IVO")
+    accessible(page)
+    page.goto("/events/trends/")
+    expect(page.locator("svg").first).to_be_visible()
+    accessible(page)
+    page.goto("/learnings/")
+    page.locator(".results a").first.click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(sv("Learnings"))
+    accessible(page)
