@@ -125,7 +125,8 @@ def test_another_units_records_are_404_and_handler_pages_403_for_a_reporter(
     for target in (url("event", event.pk), url("action", action.pk), url("complaint", complaint.pk)):
         assert other.get(target).status_code == 404, target
     assert other.post(url("triage", event.pk), {"version": 1}).status_code == 404
-    assert other.get(url("inbox", query=f"unit={orgtree.a1.pk}")).status_code == 404
+    for name in ("inbox", "trends", "actions", "complaints", "proposals"):
+        assert other.get(url(name, query=f"unit={orgtree.a1.pk}")).status_code == 404, name
     nurse = client_for(people.nurse_a1)
     assert nurse.get(url("action", action.pk)).status_code == 404  # not theirs, not their role
     assert nurse.post(url("triage", event.pk), {"version": 1}).status_code == 403

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -106,6 +107,6 @@ def trends_xlsx(request: HttpRequest) -> HttpResponse:
         spreadsheets.append(sheet, [row.label, row.total])
     response = HttpResponse(spreadsheets.to_bytes(book), content_type=XLSX)
     response["Content-Disposition"] = (
-        f'attachment; filename="handelser-{found.unit.code}-{found.months}m.xlsx"'
+        f'attachment; filename="handelser-{slugify(found.unit.code)}-{found.months}m.xlsx"'
     )
     return response
