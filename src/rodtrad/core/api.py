@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictBool
 
 from rodtrad.core.models import AuditEntry, Membership, Notification, Role, Unit, User
 from rodtrad.core.schemas import (
@@ -449,7 +450,7 @@ def read_notifications(request: HttpRequest, payload: ReadIn) -> Any:
 
 class FeedbackIn(BodyIn):
     token: text(2000, 1) = Field(description="The page's feedback token, e.g. from GET /public/values.")  # type: ignore[valid-type]
-    useful: bool = Field(description="Hade du nytta av innehållet?")
+    useful: StrictBool = Field(description="Hade du nytta av innehållet?")
     comment: text(feedback.COMMENT_MAX) = ""  # type: ignore[valid-type]
 
 

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InvalidRequest
 from ninja.pagination import paginate
+from pydantic import StrictBool
 
 from rodtrad.core.api import UnitRef
 from rodtrad.core.models import Organisation, Unit, User
@@ -123,7 +124,7 @@ class ValueBaseIn(BodyIn):
     name: bounded(200, 1)  # type: ignore[valid-type]
     motto: bounded(300) = ""  # type: ignore[valid-type]
     description: bounded(20000) = ""  # type: ignore[valid-type]
-    primary: bool = False
+    primary: StrictBool = False
     perspectives: list[PerspectiveIn] = Field(default_factory=list, max_length=50)
     contact: Id | None = None
 
@@ -374,12 +375,16 @@ class StoryIn(BodyIn):
     text: bounded(20000, 1)  # type: ignore[valid-type]
     kind: StoryKind = Story.Kind.GOOD_EXAMPLE
     value_words: list[Id] = Field(max_length=50, description="At least one, else 400.")
-    consent: bool = Field(description="Consent to publish, also from the colleagues named; false is a 400.")
+    consent: StrictBool = Field(
+        description="Consent to publish, also from the colleagues named; false is a 400."
+    )
     source_event: Id | None = Field(None, description="The positive event the story tells of.")
 
 
 class StoryForm(StoryIn):
     """The multipart form: the story's fields, its files and each file's description (in order)."""
+
+    consent: bool = Field(description="true or false; false is a 400.")  # a form sends it as text
 
     alt: list[bounded(300)] = Field(default_factory=list, max_length=services.MAX_ATTACHMENTS)  # type: ignore[valid-type]
 

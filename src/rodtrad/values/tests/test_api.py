@@ -336,3 +336,16 @@ def test_the_feed_filters_by_status_within_what_the_caller_may_read(values, peop
     colleague = api_as(people.colleague_b1)
     assert colleague.get("/stories?status=submitted").json()["count"] == 0
     assert [s["id"] for s in colleague.get("/stories?status=published").json()["items"]] == [shown.pk]
+
+
+def test_a_number_where_true_or_false_is_expected_is_a_422(values, people, orgtree, api_as, fresh_cache):
+    """pydantic alone would read 1 and 0 as true and false (found by the fuzzer)."""
+    assert api_as(people.quality_r).post("/value-bases", {"name": "X", "primary": 0}).status_code == 422
+    assert (
+        api_as(people.writer_a1).post("/stories", story_body(orgtree, values, consent=1)).status_code == 422
+    )
+    token = Client().get("/api/v1/public/values").json()["value_bases"][0]["feedback_token"]
+    response = Client().post(
+        "/api/v1/feedback", {"token": token, "useful": 1}, content_type="application/json"
+    )
+    assert response.status_code == 422
