@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import BeforeValidator
 
 from rodtrad.core import access
 from rodtrad.core.models import Unit, User
@@ -68,8 +69,24 @@ Sender = Annotated[Complaint.Sender, inline_choices(Complaint.Sender, "Complaint
 ComplaintStatus = Annotated[Complaint.Status, inline_choices(Complaint.Status, "ComplaintStatus")]
 ProposalStatus = Annotated[Proposal.Status, inline_choices(Proposal.Status, "ProposalStatus")]
 Phase = Annotated[PdsaEntry.Phase, inline_choices(PdsaEntry.Phase, "PdsaPhase")]
+
+
+def _iso_day(value: Any) -> Any:
+    """Only ISO 8601 text, as the schema says; pydantic alone would read ``to=0`` as a Unix time."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("Expected an ISO 8601 date, e.g. 2026-01-31")
+
+
 #: Dates a filter accepts: wide, but within what every database and the month arithmetic can hold.
-FilterDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
+FilterDate = Annotated[
+    dt.date, BeforeValidator(_iso_day), Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))
+]
 LongText = text(50000)
 
 
@@ -155,7 +172,10 @@ class CategoryOut(Schema):
 
 @router.get("/event-categories", response={200: list[CategoryOut]})
 def list_categories(request: HttpRequest) -> Any:
-    """The active categories of the configurable tree, in their order."""
+    """The active categories of the configurable tree, in their order (a new installation gets the
+    default tree on first use, as the report form does)."""
+    if not Category.objects.exists():
+        services.ensure_default_categories()
     return Category.objects.filter(active=True).order_by("position", "name")
 
 

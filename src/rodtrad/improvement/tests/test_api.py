@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rodtrad.core.models import Notification
 from rodtrad.improvement import services
-from rodtrad.improvement.models import Cause, Duty, Event
+from rodtrad.improvement.models import Category, Cause, Duty, Event
 from rodtrad.improvement.tests.factories import (
     category,
     hours_ago,
@@ -120,6 +120,8 @@ def test_events_are_listed_by_access_and_filtered(orgtree: Any, people: Any, api
     services.close_event(event, by=people.quality_r, version=event.version, comment="Klart.")
     assert [e["id"] for e in region.get("/events?open=true").json()["items"]] == [elsewhere.pk]
     assert region.get("/events?unit=99999999").status_code == 404
+    assert region.get("/events?to=0").status_code == 422  # not a Unix time
+    assert region.get("/events/stats?until=0").status_code == 422
     assert [e["id"] for e in api_as(people.nurse_a1).get("/events?mine=true").json()["items"]] == [mine.pk]
 
 
@@ -369,6 +371,8 @@ def test_stats_count_events_per_category_and_the_causes(orgtree: Any, people: An
 
 
 def test_categories_list_the_active_tree(orgtree: Any, people: Any, api_as: Any) -> None:
+    Category.objects.filter(parent__isnull=False).delete()
+    Category.objects.all().delete()  # a new installation: the first request creates the default tree
     codes = [c["code"] for c in api_as(people.nobody).get("/event-categories").json()]
     assert "personuppgiftsincident" in codes and codes[0] == "vard-och-behandling"
 
