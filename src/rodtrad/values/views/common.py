@@ -6,11 +6,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from rodtrad.core import access
 from rodtrad.core.errors import StaleWrite
-from rodtrad.core.models import User
+from rodtrad.core.models import Unit, User
+from rodtrad.values.models import ValueBase
 
 
 def user_of(request: HttpRequest) -> User:
@@ -46,16 +49,11 @@ def status_of(*forms_: Any) -> int:
 
 def may_manage(request: HttpRequest) -> bool:
     """Value bases belong to the whole organisation: editing them needs the right on its top unit."""
-    from rodtrad.core import access
-    from rodtrad.values.models import ValueBase
-
     return access.can(request.user, "valuebase.edit", ValueBase())
 
 
 def page(request: HttpRequest, current: str, context: dict[str, Any]) -> dict[str, Any]:
     """``context`` with what the value pages' own menu needs: the current entry and the entries allowed."""
-    from rodtrad.core import access
-
     user = request.user
     signed_in = user.is_authenticated
     return {
@@ -66,3 +64,10 @@ def page(request: HttpRequest, current: str, context: dict[str, Any]) -> dict[st
             "manage": signed_in and may_manage(request),
         },
     }
+
+
+def subtree(unit: Unit) -> QuerySet[Unit, dict[str, Any]]:
+    """The ids of ``unit`` and the units below it, as a subquery: counting stories or dialogues by
+    unit id through the unit index is far cheaper than joining every row to its unit's path."""
+    ids: QuerySet[Unit, dict[str, Any]] = Unit.objects.filter(path__startswith=unit.path).values("pk")
+    return ids

@@ -22,7 +22,7 @@ from rodtrad.improvement.models import Action
 from rodtrad.values import charts, services
 from rodtrad.values.forms import CommitmentFormSet, CoverageForm, DialogueFilterForm, DialogueForm
 from rodtrad.values.models import Dialogue
-from rodtrad.values.views.common import apply_errors, page, status_of, user_of
+from rodtrad.values.views.common import apply_errors, page, status_of, subtree, user_of
 
 DIALOGUES_PAGE = 50
 
@@ -40,7 +40,7 @@ def dialogues(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(held_on__year=form.cleaned_data["year"])
             query["year"] = form.cleaned_data["year"]
         if form.cleaned_data["unit"] is not None:
-            qs = qs.filter(unit__path__startswith=form.cleaned_data["unit"].path)
+            qs = qs.filter(unit__in=subtree(form.cleaned_data["unit"]))
             query["unit"] = form.cleaned_data["unit"].code
     qs = qs.select_related("unit", "facilitator").prefetch_related("value_words").order_by("-held_on", "-pk")
     found = Paginator(qs, DIALOGUES_PAGE).get_page(request.GET.get("page"))

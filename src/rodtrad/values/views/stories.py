@@ -33,7 +33,7 @@ from rodtrad.improvement.models import Event
 from rodtrad.values import services
 from rodtrad.values.forms import FeedFilterForm, ModerateForm, ResubmitForm, StoryForm
 from rodtrad.values.models import Story, StoryAttachment, StoryLift
-from rodtrad.values.views.common import apply_errors, is_htmx, page, safe_next, status_of, user_of
+from rodtrad.values.views.common import apply_errors, is_htmx, page, safe_next, status_of, subtree, user_of
 
 FEED_PAGE = 50
 MODERATION_PAGE = 50
@@ -106,7 +106,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(value_words=data["word"])
             query["word"] = data["word"].pk
         if data["unit"] is not None:
-            qs = qs.filter(unit__path__startswith=data["unit"].path)
+            qs = qs.filter(unit__in=subtree(data["unit"]))
             query["unit"] = data["unit"].code
         if data["year"] is not None:
             zone = timezone.get_current_timezone()
