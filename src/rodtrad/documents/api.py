@@ -329,10 +329,10 @@ class SearchPage(Schema):
 @router.get("/search", response={200: SearchPage, 401: ErrorOut, 404: ErrorOut})
 def search_documents(request: HttpRequest, params: Query[SearchIn]) -> Any:
     """Full-text search, best match first, over the documents the caller may see (counts too)."""
-    qs = search.search(caller(request), params.q, _filters(params)).select_related("type", "unit")
-    page = search.hits(qs[params.offset : params.offset + params.limit], params.q)
+    results = search.Results(caller(request), params.q, _filters(params))
+    page = results[params.offset : params.offset + params.limit]
     items = [{"document": h.document, "rank": h.rank, "snippet": str(h.snippet)} for h in page]
-    return {"items": items, "count": qs.count()}
+    return {"items": items, "count": results.count()}
 
 
 class PublicDocumentOut(Schema):

@@ -88,7 +88,7 @@ def _in_subtrees(tops: list[str] | None) -> Q:
         return Q()
     if not tops:
         return Q(pk__in=[])
-    return reduce(or_, (Q(unit__path__startswith=top) for top in tops))
+    return _units_where(reduce(or_, (Q(path__startswith=top) for top in tops)))
 
 
 def _members(user: Any) -> Q:
@@ -99,7 +99,14 @@ def _members(user: Any) -> Q:
     if not tops:
         return Q(pk__in=[])
     ancestors = {top[:end] for top in tops for end in range(Unit.steplen, len(top) + 1, Unit.steplen)}
-    return _in_subtrees(tops) | Q(unit__path__in=ancestors) | Q(unit__isnull=True)
+    paths = reduce(or_, (Q(path__startswith=top) for top in tops), Q(path__in=ancestors))
+    return _units_where(paths) | Q(unit__isnull=True)
+
+
+def _units_where(paths: Q) -> Q:
+    """Documents scoped to the units matching ``paths``: a subquery the database runs once, so
+    filtering thousands of documents (every search hit) needs no join to the unit table per row."""
+    return Q(unit_id__in=Unit.objects.filter(paths).values("pk"))
 
 
 class Document(VersionedModel):
@@ -479,3 +486,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SearchGeneration(models.Model):
+    """One row whose value changes with every change to the search index (database triggers,
+    migration 0004): a ranking cached for one value is never served for another state.
+
+    The triggers write a fresh random (SQLite) or sequence (PostgreSQL) value rather than
+    counting up, so a rolled-back write cannot bring back a value a different index had.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -6,6 +6,11 @@ query finds the same documents on each. PostgreSQL uses its ``swedish`` configur
 (``snowballstemmer``) on index and query and matches in an FTS5 table. Every query starts
 from :meth:`DocumentQuerySet.visible_to`, so results and counts never show a document the
 caller may not see.
+
+Ranking scores every match (bm25 / ts_rank), which for a common word is most of a search's
+time; :func:`ranking` keeps a query's ranking per process for as long as the index is
+unchanged (its generation, migration 0004). The ranking holds no one's rights: each search
+asks the database which of the ranked documents its caller may see.
 """
 
 from __future__ import annotations
@@ -13,20 +18,29 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from rodtrad.core.models import Unit
-from rodtrad.documents.models import Document, DocumentQuerySet, DocumentVersion, SearchEntry
+from rodtrad.documents.models import (
+    Document,
+    DocumentQuerySet,
+    DocumentVersion,
+    SearchEntry,
+    SearchGeneration,
+)
 
 #: Letters and digits; underscores and punctuation separate words, as PostgreSQL's parser does.
 WORD = re.compile(r"[^\W_]+")
@@ -52,6 +66,12 @@ PG_VECTOR = "(" + " || ".join(_PG_PART.format(column, weight) for column, weight
 PG_QUERY = "plainto_tsquery('swedish'::regconfig, %s)"
 #: bm25 weights per column (title, metadata, text), as PostgreSQL's A, B and C weights rank them.
 SQLITE_RANK = "-bm25(documents_search_fts, 10.0, 4.0, 1.0)"
+#: Rankings kept per process (each at most 16 bytes per matching document).
+RANKINGS_KEPT = 32
+#: Ids a page asks about per query while it walks a ranking; each next query asks 4 times as many.
+FIRST_CHUNK = 100
+LAST_CHUNK = 4096
+GENERATION_SQL = "SELECT value FROM documents_searchgeneration WHERE id = 1"
 
 
 @lru_cache(maxsize=100_000)
@@ -154,33 +174,42 @@ def apply_filters(qs: DocumentQuerySet, filters: Filters, today: dt.date | None 
     return qs
 
 
+def _argument(q: str) -> str | None:
+    """What the database matches ``q`` with: an FTS5 expression of stems, or PostgreSQL's words."""
+    terms = query_terms(q)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        return " ".join(w for w in words(q) if w not in STOP_WORDS)  # split as the index is
+    return " ".join(f'"{term}"' for term in terms)  # stems are letters and digits only
+
+
+def _matching(qs: QuerySet[Document], argument: str | None) -> QuerySet[Document]:
+    """``qs`` narrowed to the documents that match ``argument`` (see :func:`_argument`), with ``rank``."""
+    if argument is None:
+        return qs.none()
+    if connection.vendor == "postgresql":
+        return qs.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
+            select={"rank": f"ts_rank({PG_VECTOR}, {PG_QUERY})"},
+            select_params=[argument],
+            tables=["documents_searchentry"],
+            where=["documents_searchentry.document_id = documents_document.id", f"{PG_VECTOR} @@ {PG_QUERY}"],
+            params=[argument],
+        )
+    return qs.extra(  # noqa: S610 - fixed SQL; the match expression is a parameter
+        select={"rank": SQLITE_RANK},
+        tables=["documents_search_fts"],
+        where=["documents_search_fts.rowid = documents_document.id", "documents_search_fts MATCH %s"],
+        params=[argument],
+    )
+
+
 def search(user: Any, q: str, filters: Filters = Filters()) -> QuerySet[Document]:  # noqa: B008
     """Documents ``user`` may see that contain every word of ``q`` (inflected forms too), best first.
 
     Each row carries ``rank`` (higher is better). A query of stop words only finds nothing.
     """
-    terms = query_terms(q)
-    qs = apply_filters(Document.objects.visible_to(user), filters)
-    if not terms:
-        return qs.none()
-    found: QuerySet[Document]
-    if connection.vendor == "postgresql":
-        text = " ".join(w for w in words(q) if w not in STOP_WORDS)  # split as the index is
-        found = qs.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
-            select={"rank": f"ts_rank({PG_VECTOR}, {PG_QUERY})"},
-            select_params=[text],
-            tables=["documents_searchentry"],
-            where=["documents_searchentry.document_id = documents_document.id", f"{PG_VECTOR} @@ {PG_QUERY}"],
-            params=[text],
-        )
-    else:
-        match = " ".join(f'"{term}"' for term in terms)  # stems are letters and digits only
-        found = qs.extra(  # noqa: S610 - fixed SQL; the match expression is a parameter
-            select={"rank": SQLITE_RANK},
-            tables=["documents_search_fts"],
-            where=["documents_search_fts.rowid = documents_document.id", "documents_search_fts MATCH %s"],
-            params=[match],
-        )
+    found = _matching(apply_filters(Document.objects.visible_to(user), filters), _argument(q))
     return found.order_by("-rank", "number")
 
 
@@ -219,17 +248,124 @@ class Hit:
     snippet: SafeString
 
 
-def hits(documents: Iterable[Document], q: str) -> list[Hit]:
-    """Search results with their snippets, reading the page's texts in one query."""
-    docs = list(documents)
-    terms = query_terms(q)
-    texts = dict(
-        SearchEntry.objects.filter(document_id__in=[d.pk for d in docs]).values_list("document_id", "body")
-    )
-    return [
-        Hit(doc, float(getattr(doc, "rank", 0.0) or 0.0), snippet(texts.get(doc.pk, ""), terms))
-        for doc in docs
-    ]
+@dataclass(frozen=True)
+class Ranking:
+    """Every document that matches a query, best first: ids and ranks, the same for every caller."""
+
+    ids: array[int]
+    ranks: array[float]
+
+
+_rankings: OrderedDict[tuple[int, str], Ranking] = OrderedDict()
+_rankings_lock = threading.Lock()
+
+
+def generation() -> int | None:
+    """The index's current generation (migration 0004); None when its row is missing."""
+    value: int | None = SearchGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value
+
+
+def ranking(q: str) -> Ranking:
+    """All documents matching ``q`` in rank order, kept per process for the index's generation.
+
+    Ranking costs a bm25 (or ts_rank) score for every match, the bulk of a search of a
+    common word; the ranking depends only on the index, so a repeated search reuses it until
+    the index changes. Who may see what is never part of it: :class:`Results` decides that
+    afresh on every search.
+    """
+    argument = _argument(q)
+    if argument is None:
+        return Ranking(array("q"), array("d"))
+    now = generation()
+    if now is not None:
+        with _rankings_lock:
+            kept = _rankings.get((now, argument))
+            if kept is not None:
+                _rankings.move_to_end((now, argument))
+                return kept
+    # Each row carries the generation it was ranked at: one statement, one state of the index.
+    # Read with a plain cursor: the ORM's per-row work would cost as much as the ranking.
+    matching = _matching(Document.objects.all(), argument).extra(select={"generation": GENERATION_SQL})  # noqa: S610
+    rows = matching.order_by("-rank", "number").values_list("pk", "rank", "generation")  # type: ignore[misc]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found_rows = cursor.fetchall()
+    found = Ranking(array("q", [row[0] for row in found_rows]), array("d", [row[1] for row in found_rows]))
+    if found_rows and found_rows[0][2] is not None:
+        with _rankings_lock:
+            _rankings[(found_rows[0][2], argument)] = found
+            while len(_rankings) > RANKINGS_KEPT:
+                _rankings.popitem(last=False)
+    return found
+
+
+class Results:
+    """The hits of :func:`search`, a page at a time: the search page's Paginator and the API slice it.
+
+    A page walks the query's :func:`ranking` and asks the database which of the next ids
+    the caller may see (with the filters), until the page is full; then it reads only the
+    page's documents and texts. The count is one query without ranking. Pages and counts
+    hold exactly what :func:`search` finds, in its order.
+    """
+
+    def __init__(self, user: Any, q: str, filters: Filters = Filters()) -> None:  # noqa: B008
+        self.q = q
+        self.visible = apply_filters(Document.objects.visible_to(user), filters)
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = _matching(self.visible, _argument(self.q)).count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self._page(0, None))
+
+    @overload
+    def __getitem__(self, index: int) -> Hit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Hit]: ...
+
+    def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
+        if isinstance(index, slice):
+            return self._page(index.start or 0, index.stop)
+        found = self._page(index, index + 1)
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def _page(self, start: int, stop: int | None) -> list[Hit]:
+        ranked = ranking(self.q)
+        wanted = len(ranked.ids) if stop is None else stop - start
+        chosen: list[tuple[int, float]] = []
+        passed = 0  # visible documents before the page
+        position, size = 0, FIRST_CHUNK
+        while position < len(ranked.ids) and len(chosen) < wanted:
+            chunk = ranked.ids[position : position + size]
+            visible = set(self.visible.filter(pk__in=list(chunk)).values_list("pk", flat=True))
+            for offset, pk in enumerate(chunk):
+                if pk not in visible:
+                    continue
+                if passed >= start and len(chosen) < wanted:
+                    chosen.append((pk, ranked.ranks[position + offset]))
+                passed += 1
+            position += size
+            size = min(size * 4, LAST_CHUNK)
+        # The page's documents with their texts (for the snippets) in one query.
+        related = Document.objects.select_related("type", "unit").annotate(body=F("search_entry__body"))
+        docs = related.in_bulk([pk for pk, _rank in chosen])
+        terms = query_terms(self.q)
+        return [  # a document deleted since the ids were read is left out
+            Hit(docs[pk], rank, snippet(getattr(docs[pk], "body", None) or "", terms))
+            for pk, rank in chosen
+            if pk in docs
+        ]
 
 
 def reindex(documents: DocumentQuerySet | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
     """Ranked hits with highlighted passages, only among the documents the person may see."""
     form = SearchForm(request.GET or None)
     hits: list[search.Hit] = []
-    page = None
+    page: Page[search.Hit] | None = None
     q = ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
@@ -41,9 +41,10 @@ def document_search(request: HttpRequest) -> HttpResponse:
             classification=data["classification"],
             due_for_review=True if data["due"] else None,
         )
-        found = search.search(request.user, q, filters).select_related("type", "unit")
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-        hits = search.hits(page.object_list, q)
+        page = Paginator(search.Results(request.user, q, filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        hits = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "q": q, "hits": hits, "page": page, "query": query.urlencode()}

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import Role
+from rodtrad.core.services import people
 from rodtrad.core.tests.factories import make_user
 from rodtrad.documents import search, services
 from rodtrad.documents.extract import UnreadableFile, extract_text
@@ -216,3 +218,79 @@ def test_search_page_and_htmx_results(corpus, staff, client):
     partial = client.get("/documents/search/", {"q": "förbättringar"}, headers={"HX-Request": "true"})
     assert b"<html" not in partial.content and b"<mark>" in partial.content
     assert client.get("/documents/search/", {"q": "fotboll"}).status_code == 200
+
+
+def _ranked(staff: Any, orgtree: Any) -> list[Any]:
+    """Seven hits for "förbättring" with different ranks; the K 3 ones only members of A see."""
+    return [
+        _published(
+            staff,
+            orgtree.a,
+            f"Rutin {n}",
+            "Förbättringar. " * (n + 1) + "Övrigt arbete. " * 5,
+            classification_k=3 if n % 3 == 0 else 2,
+        )
+        for n in range(7)
+    ]
+
+
+def test_every_page_and_the_count_are_what_search_finds(orgtree, staff, monkeypatch):
+    monkeypatch.setattr(search, "FIRST_CHUNK", 2)  # walk the ranking a few ids at a time
+    monkeypatch.setattr(search, "LAST_CHUNK", 3)
+    _ranked(staff, orgtree)
+    for user in (staff.reader_a1, staff.reader_b1):
+        expected = [d.pk for d in search.search(user, "förbättringar")]
+        results = search.Results(user, "förbättringar")
+        paged = [hit.document.pk for start in range(0, 9, 3) for hit in results[start : start + 3]]
+        assert paged == expected and results.count() == len(expected)
+        assert [hit.document.pk for hit in results] == expected and results[1].document.pk == expected[1]
+    assert len(search.Results(staff.reader_b1, "förbättringar")) == 4  # the three K 3 hits are left out
+
+
+def test_the_api_pages_through_ranked_hits(orgtree, staff, api_as):
+    docs = _ranked(staff, orgtree)
+    client = api_as(staff.reader_a1)
+    first = client.get("/search?q=förbättring&limit=4").json()
+    rest = client.get("/search?q=förbättring&limit=4&offset=4").json()
+    ranked = [item["document"]["id"] for item in first["items"] + rest["items"]]
+    assert ranked == [d.pk for d in reversed(docs)]  # more hits rank higher
+    assert first["count"] == rest["count"] == 7
+    ranks = [item["rank"] for item in first["items"] + rest["items"]]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_a_repeated_search_reuses_its_ranking_until_the_index_changes(orgtree, staff, api_as):
+    doc = _published(staff, orgtree.a, "Rutin", IMPROVEMENT)
+    client = api_as(staff.reader_a1)
+
+    def search_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert _ids(client, "förbättringar") == set(found)
+        return [q["sql"] for q in ctx.captured_queries]
+
+    found = [doc.pk]
+    first = search_queries()
+    again = search_queries()
+    assert len(again) == len(first) - 1  # no ranking the second time
+    found.append(_published(staff, orgtree.a1, "Ny rutin", HYGIENE).pk)
+    assert len(search_queries()) == len(first)  # the index changed: ranked anew
+
+
+def test_a_cached_ranking_never_decides_who_sees_what(orgtree, staff, api_as):
+    secret = _published(staff, orgtree.a, "Förvaltningens rutin", IMPROVEMENT, classification_k=3)
+    outsider = make_user("outsider", unit=orgtree.b1, role=Role.READER)
+    client = api_as(outsider)
+    assert _ids(client, "förbättringar") == set()
+    people.grant_role(by=SYSTEM, user=outsider, unit=orgtree.a1, role=Role.READER)  # the index is unchanged
+    assert _ids(client, "förbättringar") == {secret.pk}
+
+
+def test_a_ranking_from_a_rolled_back_write_is_never_served(orgtree, staff):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _published(staff, orgtree.a, "Borttagen", IMPROVEMENT)
+        assert len(search.Results(staff.reader_a1, "förbättringar")[0:20]) == 1  # ranked and kept
+        raise RuntimeError("rolled back")
+    # The same writes again (the same steps, maybe the same id) with text that does not match:
+    # a generation that counted up would now equal the rolled-back one and serve its ranking.
+    _published(staff, orgtree.a, "Kvar", OTHER)
+    assert search.Results(staff.reader_a1, "förbättringar")[0:20] == []
