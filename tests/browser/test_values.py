@@ -101,6 +101,7 @@ def test_a_story_is_written_moderated_published_and_found_under_its_value_word(
     found.get_by_role("button", name=re.compile("Lyft")).click()
     expect(found.get_by_role("button", name=re.compile("Lyft"))).to_have_attribute("aria-pressed", "true")
     expect(found.locator(".lift__count")).to_have_text("1")
+    expect(found.get_by_role("button", name=re.compile("Lyft"))).to_be_focused()  # htmx kept the focus
     accessible(page)
     engaged = ValueWord.objects.get(word="Engagerat", value_base__primary=True)
     assert page.url.endswith(f"?word={engaged.pk}&unit=&year=")
