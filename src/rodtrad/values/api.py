@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import pydantic
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
@@ -453,8 +454,8 @@ def _story_data(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
     if request.content_type == "multipart/form-data":
         try:
             form, files = request.POST, request.FILES
-        except MultiPartParserError:
-            raise field_error("body", _("The form could not be read.")) from None
+        except (MultiPartParserError, SuspiciousOperation):  # malformed, or too many fields or files
+            raise ValidationError(_("The form could not be read.")) from None
         lists = {"value_words", "alt"}
         data: dict[str, Any] = {k: form.getlist(k) if k in lists else form.get(k) for k in form}
         data.setdefault("value_words", [])

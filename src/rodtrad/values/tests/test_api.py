@@ -349,3 +349,12 @@ def test_a_number_where_true_or_false_is_expected_is_a_422(values, people, orgtr
         "/api/v1/feedback", {"token": token, "useful": 1}, content_type="application/json"
     )
     assert response.status_code == 422
+
+
+def test_a_form_with_too_many_files_is_a_400_in_json(values, people, orgtree, api_as, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    data = story_body(orgtree, values, consent="true")
+    data["attachments"] = [upload(f"{i}.png") for i in range(3)]
+    response = post_form(api_as(people.writer_a1), data)
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["body"]
