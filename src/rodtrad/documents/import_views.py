@@ -2,7 +2,9 @@
 
 Writing is :func:`rodtrad.documents.services.import_document`'s, as for ``rodtrad import-documents``
 and ``POST /api/v1/documents/import``. Too large or unsupported files refuse the whole upload
-(413, 415) before anything is written; a file that fails to import does not stop the others.
+(413, 415) before anything is written, on this page with the form and the reason; an upload
+too large to read at all (BodySizeLimitMiddleware) gets the same page. A file that fails to
+import does not stop the others.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from rodtrad.core import access
 from rodtrad.core.forms import ShellForm, UnitCodeField
+from rodtrad.core.middleware import answers_bodies_over_the_limit
 from rodtrad.core.models import Unit, User
 from rodtrad.documents import services
 from rodtrad.documents.extract import SUPPORTED
@@ -96,6 +101,31 @@ def _import(user: User, upload: UploadedFile, unit: Unit | None) -> Result:
     return Result(name, "existing", visible)
 
 
+@login_required
+def _upload_too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    """The import page with the error on the files, when the whole upload is over ``limit`` bytes.
+
+    The body is dropped unparsed (BodySizeLimitMiddleware), so the form comes back empty and
+    nothing is imported.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    if not access.can_anywhere(user, "document.edit"):
+        raise PermissionDenied("document.edit")
+    form = ImportForm({}, user=user)
+    form.full_clean()
+    form.errors.pop("uploads", None)  # not "required": the files came, but too many bytes of them
+    message = _(
+        "The upload is too large: at most %(limit)s in one upload and %(file_limit)s per file. "
+        "Choose fewer files and import the rest in another upload."
+    ) % {
+        "limit": filesizeformat(limit),
+        "file_limit": filesizeformat(settings.RODTRAD_DOCUMENT_MAX_BYTES),
+    }
+    form.add_error("uploads", message)
+    return render(request, "documents/import.html", {"form": form}, status=413)
+
+
+@answers_bodies_over_the_limit(_upload_too_large)
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_import(request: HttpRequest) -> HttpResponse:

@@ -219,3 +219,10 @@ def test_the_demo_loads_its_library_through_the_importer_once():
     assert DocumentVersion.objects.exclude(source_hash="").count() >= 30
     load("kalmar")
     assert (Document.objects.count(), AuditEntry.objects.count()) == (documents, entries)
+
+
+@override_settings(BODY_LIMITS_BY_PATH={"/api/v1/documents": 1_000})
+def test_api_upload_too_large_to_read_is_a_json_413(orgtree, staff, api_as):
+    response = _upload(api_as(staff.editor), "stor.md", b"# Stor\n" + b"x" * 3_000, unit=orgtree.a.pk)
+    assert response.status_code == 413 and "1000" in response.json()["detail"]
+    assert not Document.objects.exists()

@@ -147,3 +147,32 @@ def test_a_file_over_the_limit_is_413_and_changes_nothing(staff):
     assert response.status_code == 413
     assert "stor.md" in " ".join(response.context["form"].errors["uploads"])
     assert snapshot() == before
+
+
+@override_settings(RODTRAD_DOCUMENT_MAX_BYTES=1_000, BODY_LIMITS_BY_PATH={"/documents/": 2_000})
+@pytest.mark.parametrize(
+    "files",
+    [
+        [SimpleUploadedFile(f"rutin{n}.md", b"# Rutin\n\n" + b"x" * 800) for n in range(3)],  # each fits
+        [SimpleUploadedFile("stor.md", b"# Stor\n\n" + b"x" * 3_000)],  # one file over both limits
+    ],
+)
+def test_an_upload_too_large_to_read_gets_the_page_and_a_form_error(staff, files):
+    before = snapshot()
+    response = client_for(staff.editor).post(URL, {"uploads": files, "unit": "A1"})
+    assert response.status_code == 413
+    assert [t.name for t in response.templates][0] == "documents/import.html"
+    errors = response.context["form"].errors
+    assert list(errors) == ["uploads"] and "2,0" in errors["uploads"][0]  # the limit, in kB
+    page = response.content.decode()
+    assert 'type="file"' in page and 'aria-invalid="true"' in page and "results" not in response.context
+    assert snapshot() == before
+
+
+@override_settings(BODY_LIMITS_BY_PATH={"/documents/": 100})
+def test_an_upload_too_large_to_read_still_needs_the_right_to_import(staff):
+    upload = {"uploads": [md("rutin.md", "Rutin " + "x" * 200)]}
+    anonymous = Client().post(URL, upload)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("core:login"))
+    assert client_for(staff.reader_a1).post(URL, upload).status_code == 403
+    assert not Document.objects.exists()
