@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import PageFeedback
@@ -44,8 +44,10 @@ def test_the_vision_page_is_public_with_words_behaviours_perspectives_and_the_co
     response = Client().get("/vision/")
     assert response.status_code == 200
     html = response.content.decode()
+    with translation.override("sv"):
+        heading = translation.gettext("Vision and value base")
     for text in (
-        "Vision och värdegrund",
+        f"<h1>{heading}</h1>",
         "Hälsolänet – för ett friskare liv",
         "Varje dag lite bättre – kraften hos många!",
         "Vi tar ansvar för helheten.",
