@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StrictBool
 
 from rodtrad.core import access
 from rodtrad.core.models import Unit, User
@@ -189,7 +189,7 @@ class EventIn(BodyIn):
     category: Id
     affected: AffectedChoice
     immediate_action: LongText = Field("", description="What was done at once.")  # type: ignore[valid-type]
-    positive: bool = False
+    positive: StrictBool = False
 
 
 class EventOut(Schema):
@@ -381,15 +381,15 @@ class TriageIn(BodyIn):
     category: Id | None = None
     unit: Id | None = None
     affected: AffectedChoice | None = None
-    positive: bool | None = None
+    positive: StrictBool | None = None
     handler: Id | None = Field(None, description="null: nobody.")
     probability: int | None = Field(None, description="1–4; anything else gets 400.")
     consequence: int | None = Field(None, description="1–4; anything else gets 400.")
     harm: HarmChoice | None = Field(None, description="null: not assessed.")
-    patient_informed: bool | None = None
+    patient_informed: StrictBool | None = None
     patient_informed_at: Moment | None = None
     aware_at: Moment | None = Field(None, description="Starts the 72-hour clock of a personal data breach.")
-    serious_work_injury: bool | None = None
+    serious_work_injury: StrictBool | None = None
 
 
 @router.patch("/events/{event_id}", response={200: EventDetailOut, **errors(400, 403, 404, 409)})
@@ -451,7 +451,7 @@ class InvestigationIn(BodyIn):
     final_report: LongText = Field("", description="Needed when done.")  # type: ignore[valid-type]
     timeline: list[TimelineIn] = Field(default_factory=list, max_length=500)
     causes: list[CauseIn] = Field(default_factory=list, max_length=200)
-    done: bool = False
+    done: StrictBool = False
 
 
 class TimelineOut(Schema):

@@ -75,6 +75,7 @@ def test_a_future_time_is_a_400_on_the_field(orgtree: Any, people: Any, api_as: 
         ({"category": 999999}, 400, ["body", "category"]),
         ({"description": ""}, 400, ["body", "description"]),
         ({"description": "a\x00b"}, 422, ["body", "description"]),
+        ({"positive": 1}, 422, ["body", "positive"]),
     ],
 )
 def test_bad_reports_name_the_field(
