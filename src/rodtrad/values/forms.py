@@ -107,6 +107,14 @@ class StoryForm(WordGroups, ShellForm):
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm"}
         ),
     )
+    attachments_alt = forms.CharField(
+        label=_("What the images show"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "A short description for those who cannot see them, e.g. “The team at the morning meeting”."
+        ),
+    )
     consent = forms.BooleanField(
         label=_("I confirm that the story may be published, and that the colleagues I name agree."),
         required=False,

@@ -91,6 +91,7 @@ def test_a_written_story_with_an_image_is_sent_in_and_shown_to_its_writer(
 ) -> None:
     client = client_for(people.writer_a1)
     data = story_data(values, attachments=[upload("bild.jpg", JPEG, "image/jpeg")])
+    data["attachments_alt"] = "Kollegan vid sängen"
     data["text"] += " Patienten 19121212-1212 var tacksam."
     response = client.post("/stories/new/", data)
     story = Story.objects.get()
@@ -99,7 +100,7 @@ def test_a_written_story_with_an_image_is_sent_in_and_shown_to_its_writer(
     assert "19121212-****" in story.text
     attachment = StoryAttachment.objects.get()
     page = client.get(f"/stories/{story.pk}/").content.decode()
-    assert f'src="/stories/{story.pk}/files/{attachment.pk}/"' in page
+    assert f'src="/stories/{story.pk}/files/{attachment.pk}/" alt="Kollegan vid sängen"' in page
     image = client.get(f"/stories/{story.pk}/files/{attachment.pk}/")
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
     assert (

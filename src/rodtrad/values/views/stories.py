@@ -230,7 +230,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 value_words=list(data["value_words"]),
                 consent=data["consent"],
-                attachments=data["attachments"],
+                attachments=[(upload, data["attachments_alt"]) for upload in data["attachments"]],
                 source_event=event,
             )
         except ValidationError as exc:
