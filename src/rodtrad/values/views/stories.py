@@ -235,8 +235,6 @@ def story_new(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("unit", _("You cannot write stories for this unit."))
         except services.TooLarge as exc:
             form.add_error("attachments", str(exc))
             return _write_page(request, form, status=413)
