@@ -79,7 +79,9 @@ def test_unpublished_stories_are_404_for_others_and_readable_by_the_writer_and_m
         moderator.status_code == 200 and f'action="/stories/{story.pk}/return/"' in moderator.content.decode()
     )
     publish(story)
-    assert client_for(people.colleague_b1).get(target).status_code == 200
+    published = client_for(people.colleague_b1).get(target)
+    assert published.status_code == 200
+    assert f'hx-post="/stories/{story.pk}/lift/"' in published.content.decode()  # Lyft on the story's page
     assert Client().get(target).status_code == 302
 
 
