@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pydantic
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db.models import F
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
@@ -446,7 +447,10 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilter]) -> Any:
         start = dt.datetime(filters.year, 1, 1, tzinfo=local)
         end = dt.datetime(filters.year + 1, 1, 1, tzinfo=local)
         qs = qs.filter(published_at__gte=start, published_at__lt=end)
-    return qs.order_by("-published_at", "-pk")
+    if filters.status == Story.Status.PUBLISHED:
+        return qs.order_by("-published_at", "-pk")  # the feed index's order
+    # Unpublished stories last on every database (PostgreSQL would put the empty dates first).
+    return qs.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
 def _story_data(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:

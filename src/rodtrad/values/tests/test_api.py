@@ -358,3 +358,11 @@ def test_a_form_with_too_many_files_is_a_400_in_json(values, people, orgtree, ap
     response = post_form(api_as(people.writer_a1), data)
     assert response.status_code == 400
     assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_unpublished_stories_come_after_the_published_ones(values, people, orgtree, api_as):
+    waiting = make_story(people.writer_a1, orgtree.a1, [values.engaged])
+    older = publish(make_story(people.writer_a1, orgtree.a1, [values.open]))
+    newer = publish(make_story(people.writer_a1, orgtree.a1, [values.open]))
+    listed = api_as(people.writer_a1).get("/stories").json()["items"]
+    assert [s["id"] for s in listed] == [newer.pk, older.pk, waiting.pk]
