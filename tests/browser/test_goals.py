@@ -78,6 +78,9 @@ def test_break_down_measure_follow_up_and_see_the_overview_turn_red(
     expect(page.get_by_role("status")).to_contain_text("sparades")
     card = page.get_by_role("region", name=TITLE, exact=True)
     expect(card).to_contain_text("Röd")
+    card.locator("details > summary").click()  # the follow-up form loads when opened
+    expect(card.get_by_label("Status", exact=True)).to_be_visible()
+    expect(card.get_by_role("button", name=re.compile("Spara uppföljningen"))).to_be_visible()
     accessible(page)
 
     card.get_by_role("link", name=re.compile("Uppföljningssidan")).click()

@@ -147,7 +147,6 @@ class UnitGoalRow:
     area: GoalArea
     activities: list[Activity]
     followup: FollowUp | None
-    form: FollowUpForm | None
 
 
 def _followup_initial(followup: FollowUp | None, period: str) -> dict[str, Any]:
@@ -188,19 +187,12 @@ def _unit_page(
         activities[activity.goal_id].append(activity)
     followups = {f.goal_id: f for f in FollowUp.objects.filter(goal_id__in=ids, period=period.code)}
     areas = {a.pk: a for a in GoalArea.objects.all()} if items else {}
-    can_follow_up = access.can(user, "followup.edit", unit)
     rows = [
         UnitGoalRow(
             item=item,
             area=areas[item.goal.area_id],
             activities=activities.get(item.goal.id, []),
             followup=followups.get(item.goal.id),
-            form=FollowUpForm(
-                initial=_followup_initial(followups.get(item.goal.id), period.code),
-                auto_id=f"followup{item.goal.id}_%s",
-            )
-            if can_follow_up
-            else None,
         )
         for item in items
     ]
@@ -211,6 +203,9 @@ def _unit_page(
         "period": period,
         **_period_context(request, period, period_ok),
         "rows": rows,
+        # The follow-up forms load when opened (htmx); without JavaScript they link to the follow-up page.
+        "can_follow_up": access.can(user, "followup.edit", unit),
+        "here": _unit_url(unit, year) + f"&period={period.code}",
         "vision": organisation(request).vision,
         "ancestors": Unit.objects.filter(path__in=_ancestor_paths(unit.path)).order_by("depth"),
         "children": Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name"),
@@ -316,11 +311,27 @@ def _goal_for(request: HttpRequest, pk: int, action: str | None = None) -> Goal:
     return goal
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
+def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:
+    """``next`` (from the form, or ``target``) when it leads back into this site, else ``default``."""
+    target = request.POST.get("next", "") if target is None else target
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
+
+
+def _followup_form(request: HttpRequest, goal: Goal, period: periods.Period) -> HttpResponse:
+    """The follow-up form alone, for Våra mål to load into a goal's card when it is opened."""
+    access.require(_user(request), "followup.edit", goal)
+    current = FollowUp.objects.filter(goal=goal, period=period.code).first()
+    context = {
+        "form": FollowUpForm(
+            initial=_followup_initial(current, period.code), auto_id=f"followup{goal.pk}_%s"
+        ),
+        "goal_id": goal.pk,
+        "title": goal.title,
+        "next": _safe_next(request, "", request.GET.get("next", "")),
+    }
+    return render(request, "goals/includes/followup_form.html", context)
 
 
 def _followup_page(
@@ -360,6 +371,8 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
         found = periods.parse(code, scheme) if code else current_period(rollup.default_year(goal))
         if found is None:
             raise Http404(_("Unknown period."))
+        if request.headers.get("HX-Request") == "true":
+            return _followup_form(request, goal, found)
         return _followup_page(request, goal, found, None)
     goal = _goal_for(request, pk, "followup.edit")
     posted = request.POST.copy()

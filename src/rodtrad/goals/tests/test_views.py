@@ -83,7 +83,9 @@ def test_readers_get_no_forms_and_writers_get_theirs(
     reader = client_for(people.reader_a1).get(url("unit", orgtree.a1.pk, query=f"year={YEAR}"))
     assert b"followup_status" not in reader.content and b"measure_value" not in reader.content
     manager = client_for(people.manager_a1).get(url("unit", orgtree.a1.pk, query=f"year={YEAR}"))
-    assert f"followup{goal_a1.pk}_status".encode() in manager.content and b"measure_value" in manager.content
+    assert b"measure_value" in manager.content
+    loads = f'hx-get="{url("followup", goal_a1.pk)}?period={YEAR}-'
+    assert loads in manager.content.decode() and loads not in reader.content.decode()
     goal_page = client_for(people.manager_a1).get(url("goal", world.goal_a.pk))
     assert b"breakdown_codes" in goal_page.content  # A's goal down to A1, where they are manager
     quality = client_for(people.quality_a).get(url("goal", world.goal_a.pk))
@@ -118,6 +120,40 @@ def test_the_manager_writes_and_marks_the_follow_up_done(people: Any, goal_a1: G
     assert response.status_code == 302
     followup = FollowUp.objects.get(goal=goal_a1, period=f"{YEAR}-T2")
     assert followup.done and followup.status == "partly" and followup.author == people.manager_a1
+
+
+def test_the_follow_up_form_loads_into_vara_mal_for_those_who_may_write_it(
+    orgtree: Any, people: Any, goal_a1: Goal
+) -> None:
+    page = client_for(people.manager_a1).get(
+        url("unit", orgtree.a1.pk, query=f"year={YEAR}&period={YEAR}-T1")
+    )
+    here = url("unit", orgtree.a1.pk, query=f"year={YEAR}&period={YEAR}-T1")
+    target = (
+        page.content.decode().split('<details class="panel" hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    )
+    assert target.startswith(url("followup", goal_a1.pk, query=f"period={YEAR}-T1&next="))
+    services.save_followup(
+        by=SYSTEM, goal=goal_a1, period=f"{YEAR}-T1", status="partly", analysis="Halvvägs."
+    )
+    fragment = client_for(people.manager_a1).get(target, headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert f'id="followup{goal_a1.pk}_status"' in body and "Halvvägs." in body
+    assert (
+        f'name="period" value="{YEAR}-T1"' in body
+        and f'name="next" value="{here.replace("&", "&amp;")}"' in body
+    )
+    response = client_for(people.manager_a1).post(
+        url("followup", goal_a1.pk), followup_data(period=f"{YEAR}-T1", version="1", next=here)
+    )
+    assert response.status_code == 302 and response["Location"] == here
+    assert client_for(people.reader_a1).get(target, headers={"HX-Request": "true"}).status_code == 403
+    outside = target.split("&next=")[0] + "&next=https://evil.example/"
+    assert (
+        'name="next"'
+        not in client_for(people.manager_a1).get(outside, headers={"HX-Request": "true"}).content.decode()
+    )
 
 
 def test_follow_up_denials_change_nothing(people: Any, world: Any, goal_a1: Goal) -> None:
