@@ -71,6 +71,7 @@ def test_break_down_measure_follow_up_and_see_the_overview_turn_red(
         "link", name="Akut- och ambulanscentrum"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Våra mål: Akut- och ambulanscentrum")
+    page.get_by_role("region", name="Registrera ett mätvärde").locator("details > summary").click()
     page.get_by_label("Indikator", exact=True).select_option(label="AKUT-01 Tid till läkare på akuten")
     page.get_by_label("Period", exact=True).fill(period)
     page.get_by_label("Värde", exact=True).fill("6,5")

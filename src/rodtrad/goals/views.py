@@ -211,10 +211,8 @@ def _unit_page(
         "children": Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name"),
         "reports": _report_links("units", unit.pk, period),
     }
-    if access.can(user, "measurement.edit", unit) and ids:
-        context["measure_form"] = bound.pop("measure_form", None) or MeasurementForm(
-            indicators=_unit_indicators(ids), initial={"period": period.code}
-        )
+    # The measurement form loads when opened, like the follow-up forms; a refused one is shown here.
+    context["can_measure"] = bool(ids) and access.can(user, "measurement.edit", unit)
     context.update(bound)
     return render(request, "goals/unit.html", context, status=status)
 
@@ -261,14 +259,26 @@ _ROW_FIELDS = {"indicator": "indicator", "period": "period", "value": "value", "
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unit_measure(request: HttpRequest, pk: int) -> HttpResponse:
-    """Enter one value of an indicator for the unit (an existing value for the period is replaced)."""
+    """Enter one value of an indicator for the unit (an existing value for the period is replaced).
+
+    GET gives the form: alone for Våra mål to load when it is opened (htmx), else as a page.
+    """
     unit = _unit_for(request, pk, "measurement.edit")
     year = rollup.default_year()
     ids = list(
         Goal.objects.filter(unit=unit).for_year(year).values_list("pk", flat=True)  # type: ignore[attr-defined]
     )
+    if request.method == "GET":
+        initial = {"period": request.GET.get("period", "")[:8] or current_period(year).code}
+        context = {
+            "unit": unit,
+            "measure_form": MeasurementForm(indicators=_unit_indicators(ids), initial=initial),
+        }
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "goals/includes/measure_form.html", context)
+        return render(request, "goals/measure.html", context)
     form = MeasurementForm(request.POST, indicators=_unit_indicators(ids))
     if form.is_valid():
         data = form.cleaned_data

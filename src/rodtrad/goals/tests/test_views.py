@@ -83,9 +83,11 @@ def test_readers_get_no_forms_and_writers_get_theirs(
     reader = client_for(people.reader_a1).get(url("unit", orgtree.a1.pk, query=f"year={YEAR}"))
     assert b"followup_status" not in reader.content and b"measure_value" not in reader.content
     manager = client_for(people.manager_a1).get(url("unit", orgtree.a1.pk, query=f"year={YEAR}"))
-    assert b"measure_value" in manager.content
-    loads = f'hx-get="{url("followup", goal_a1.pk)}?period={YEAR}-'
-    assert loads in manager.content.decode() and loads not in reader.content.decode()
+    for loads in (
+        f'hx-get="{url("followup", goal_a1.pk)}?period={YEAR}-',
+        f'hx-get="{url("unit_measure", orgtree.a1.pk)}?period={YEAR}-',
+    ):
+        assert loads in manager.content.decode() and loads not in reader.content.decode()
     goal_page = client_for(people.manager_a1).get(url("goal", world.goal_a.pk))
     assert b"breakdown_codes" in goal_page.content  # A's goal down to A1, where they are manager
     quality = client_for(people.quality_a).get(url("goal", world.goal_a.pk))
@@ -223,6 +225,19 @@ def test_a_measurement_entered_on_the_unit_page_turns_the_goal_red(
     assert Measurement.objects.get(unit=orgtree.a1).value == 41.5
     page = client_for(people.reader_a1).get(url("goal", goal_a1.pk, query=f"year={YEAR}")).content.decode()
     assert "light--red" in page and "41,5" in page
+
+
+def test_the_measurement_form_loads_into_vara_mal_or_opens_as_a_page(
+    orgtree: Any, people: Any, world: Any, goal_a1: Goal
+) -> None:
+    target = url("unit_measure", orgtree.a1.pk, query=f"period={YEAR}-T2")
+    client = client_for(people.manager_a1)
+    fragment = client.get(target, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'id="measure_value"' in fragment and "csrfmiddlewaretoken" in fragment
+    assert f'value="{YEAR}-T2"' in fragment and "WAIT Väntetid" in fragment
+    page = client.get(target)
+    assert page.status_code == 200 and b"<html" in page.content and b'id="measure_value"' in page.content
+    assert client_for(people.reader_a1).get(target).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -425,7 +440,8 @@ def test_the_overview_unit_and_follow_up_pages_show_statuses_as_of_the_chosen_pe
         assert f"light--{light}" in overview.split('class="goal-list__head"')[1].split("</div>")[0], code
         unit = client.get(url("unit", orgtree.a1.pk, query=f"year={YEAR}&period={code}")).content.decode()
         assert f'?year={YEAR}&amp;period={code}" aria-current="page"' in unit
-        assert f'name="period" value="{code}"' in unit  # the follow-up form writes the chosen period
+        assert f"?period={code}&amp;next=" in unit  # the follow-up form writes the chosen period
+        assert f'{url("unit_measure", orgtree.a1.pk)}?period={code}"' in unit
         table = unit.split("<tbody>")[1].split("</tbody>")[0]
         assert f"{value} dagar" in table and f"light--{light}" in table, code
         followup = client.get(url("followup", goal_a1.pk, query=f"period={code}")).content.decode()
