@@ -161,6 +161,8 @@ class Event(VersionedModel):
         indexes = [
             models.Index(fields=["unit", "status", "occurred_at"], name="improve_event_unit_status_idx"),
             models.Index(fields=["unit", "occurred_at"], name="improve_event_unit_time_idx"),
+            # Covers the trends' grouping (unit, month, category) without reading the events' rows.
+            models.Index(fields=["unit", "occurred_at", "category"], name="improve_event_unit_trend_idx"),
             models.Index(fields=["status", "occurred_at"], name="improve_event_status_time_idx"),
             models.Index(fields=["reporter", "occurred_at"], name="improve_event_reporter_idx"),
             models.Index(fields=["category", "occurred_at"], name="improve_event_category_idx"),

@@ -44,15 +44,14 @@ def _figures(request: HttpRequest) -> tuple[Figures, TrendForm]:
     form = TrendForm(request.GET if "months" in request.GET else None, initial={"unit": unit.pk}, units=units)
     months = form.cleaned_data["months"] if form.is_bound and form.is_valid() else 12
     events = in_subtree(Event.objects.all(), unit)  # the unit lies in the user's scope
-    by_category = stats.trend(events, months=months, by="category")
-    everything = stats.TrendRow("all", _("All events"), by_category.month_totals, by_category.total)
+    figures = stats.overview(events, months=months)
     found = Figures(
         unit=unit,
         months=months,
-        by_category=by_category,
-        by_unit=stats.trend(events, months=months, by="unit"),
-        by_month=stats.Trend(by_category.months, [everything], by_category.total),
-        compared=stats.compare(events, months=months),
+        by_category=figures.by_category,
+        by_unit=figures.by_unit,
+        by_month=figures.by_month,
+        compared=figures.compared,
         causes=stats.top_causes(events.filter(occurred_at__gte=stats.period_start(months))),
     )
     return found, form
