@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from rodtrad.core.models import Unit
 from rodtrad.improvement.models import (
     Action,
     Affected,
@@ -465,6 +466,23 @@ def test_trends_page_and_xlsx_count_the_subtrees_events(event: Event, people: An
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[-1][-1] == 2  # all events of A's subtree
     assert client_for(people.manager_b).get(url("trends", query=f"unit={orgtree.a.pk}")).status_code == 404
+
+
+def test_the_unit_choice_lists_the_scope_with_the_shown_unit_chosen(
+    event: Event, people: Any, orgtree: Any
+) -> None:
+    Unit.objects.filter(pk=orgtree.a1.pk).update(name="Enhet A1 <akut> & röntgen")
+    client = client_for(people.quality_a)
+    for name, form in (("inbox", "inbox"), ("trends", "trend")):
+        page = client.get(url(name, query=f"unit={orgtree.a1.pk}")).content.decode()
+        select = re.search(rf'<select name="unit" required id="{form}_unit">(.*?)</select>', page, re.S)
+        assert select, name
+        options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select.group(1))
+        assert options == [
+            ("", "", "---------"),
+            (str(orgtree.a.pk), "", "Förvaltning A (A)"),
+            (str(orgtree.a1.pk), " selected", "Enhet A1 &lt;akut&gt; &amp; röntgen (A1)"),
+        ], name
 
 
 # ---- query budgets -------------------------------------------------------------------------------
