@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rodtrad.core.models import User
-from rodtrad.core.services.notifications import notify
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.core.tasks import daily
 from rodtrad.improvement.models import Action, Complaint, Duty, Reminder
 from rodtrad.improvement.services import improvement_settings
@@ -56,8 +56,8 @@ def _remind(
                 if not created:
                     continue  # another worker sent it
                 recipients, title, body, url = message(obj, threshold)
-                for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-                    notify(user, title=title, body=body, url=url)
+                people = {u.pk: u for u in recipients if u is not None and u.is_active}
+                notify_many(people.values(), title=title, body=body, url=url)
             count += 1
     return count
 

@@ -16,7 +16,7 @@ from rodtrad.core import access, pnr
 from rodtrad.core.access import Actor
 from rodtrad.core.models import Organisation, Unit, User
 from rodtrad.core.services.common import field_error
-from rodtrad.core.services.notifications import notify
+from rodtrad.core.services.notifications import notify_many
 
 #: A phone's clock may run a little ahead of the server's; a report "now" must not be refused.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -125,8 +125,7 @@ def notify_after_commit(
         return
 
     def send() -> None:
-        for user in recipients.values():
-            notify(user, title=title, body=body, url=url)
+        notify_many(recipients.values(), title=title, body=body, url=url)
 
     transaction.on_commit(send)
 

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
+from rodtrad.core.models import Notification, Role, User
+from rodtrad.core.tests.factories import make_user
 from rodtrad.improvement import services
 from rodtrad.improvement.models import Duty
 from rodtrad.improvement.tests.factories import category, make_action, make_complaint, make_proposal, report
@@ -85,3 +88,39 @@ def test_the_quick_report_and_the_inbox_use_a_fixed_number_of_queries(
     manager.get("/events?status=new&limit=50")
     with django_assert_max_num_queries(6):
         assert manager.get(f"/events?unit={orgtree.a.pk}&status=new&limit=50").status_code == 200
+
+
+def test_the_quick_report_with_its_notifications_costs_the_same_for_two_handlers_or_twelve(
+    orgtree: Any, people: Any, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """After commit, the handlers' notifications go in one insert and their e-mails in one task."""
+    api = api_as(people.nurse_a1)
+    body = {
+        "unit": orgtree.a1.pk,
+        "occurred_at": "2026-01-05T10:00:00+01:00",
+        "description": "Föll.",
+        "category": category("fall").pk,
+        "affected": "patient",
+    }
+
+    def report() -> int:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert api.post("/events", body).status_code == 201
+        return len(queries.captured_queries)
+
+    report()  # per-process caches
+    tasks = DBTaskResult.objects.count()
+    few = report()
+    handlers = User.objects.filter(notifications__title__contains="Enhet A1").distinct().count()
+    for i in range(10):
+        make_user(f"handler{i}", unit=orgtree.a1, role=Role.MANAGER, email=f"handler{i}@example.se")
+    Notification.objects.all().delete()
+    many = report()
+
+    assert many == few <= 12
+    assert handlers == 4  # quality_r, quality_a, manager_a and manager_a1: roles on A1 and above
+    assert Notification.objects.filter(title__contains="Enhet A1").count() == handlers + 10
+    assert DBTaskResult.objects.count() == tasks + 2  # one e-mail task per report, however many handlers
