@@ -59,6 +59,9 @@ class Api:
     def patch(self, path: str, data: Any, **extra: Any) -> Any:
         return self._call("patch", path, data, **extra)
 
+    def put(self, path: str, data: Any, **extra: Any) -> Any:
+        return self._call("put", path, data, **extra)
+
     def delete(self, path: str, **extra: Any) -> Any:
         return self._call("delete", path, **extra)
 
