@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from rodtrad.core.forms import ShellForm, VersionedForm
@@ -44,24 +44,17 @@ class UnitSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         chosen = set(self.format_value(value))
-        attributes = format_html_join(
-            "",
-            "{}",
-            (
-                (format_html(" {}", key) if val is True else format_html(' {}="{}"', key, val),)
-                for key, val in self.build_attrs(self.attrs, attrs).items()
-                if val is not False and val is not None
-            ),
+        attributes = "".join(
+            f" {escape(key)}" if val is True else f' {escape(key)}="{escape(val)}"'
+            for key, val in self.build_attrs(self.attrs, attrs).items()
+            if val is not False and val is not None
         )
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (str(option), " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'\n  <option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in self.choices
         )
-        return format_html('<select name="{}"{}>{}\n</select>', name, attributes, options)
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}\n</select>')  # noqa: S308
 
 
 def _datetime_input(**attrs: Any) -> forms.DateTimeInput:

@@ -488,6 +488,17 @@ def test_the_unit_choice_lists_the_scope_with_the_shown_unit_chosen(
 # ---- query budgets -------------------------------------------------------------------------------
 
 
+def test_the_inbox_tabs_count_the_subtrees_events_per_status(event: Event, people: Any, orgtree: Any) -> None:
+    for _i in range(2):
+        triage(report(people.nurse_a1, orgtree.a1), people.manager_a1, harm="none")
+    report(people.nurse_a1, orgtree.a)
+    report(people.manager_b, orgtree.b1)  # another förvaltning
+    response = client_for(people.quality_a).get(url("inbox", query=f"unit={orgtree.a.pk}&status=triaged"))
+    counts = {value: count for value, _label, count in response.context["tabs"]}
+    assert counts == {"new": 2, "triaged": 2, "investigating": 0, "closed": 0, "all": 4}
+    assert response.context["page"].paginator.count == 2
+
+
 def test_the_inbox_reads_a_fixed_number_of_queries(
     people: Any, orgtree: Any, categories: None, django_assert_max_num_queries: Any
 ) -> None:

@@ -152,7 +152,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # the unit lies in the user's scope (else chosen_unit was a 404), and so does its subtree
     events = in_subtree(Event.objects.all(), unit)
     counts = {s: 0 for s in Event.Status.values}
-    for row in events.order_by().values("status").annotate(n=Count("pk")):
+    # One count per status, read as a range of the (unit, status, …) index, in one statement: a
+    # single GROUP BY status sorts all of a förvaltning's events (three times the time).
+    per_status = [events.filter(status=s).order_by().values("status").annotate(n=Count("pk")) for s in counts]
+    for row in per_status[0].union(*per_status[1:], all=True):
         counts[row["status"]] = row["n"]
     listed = events if status == "all" else events.filter(status=status)
     total = sum(counts.values()) if status == "all" else counts[status]
