@@ -145,6 +145,9 @@ class IndicatorValueOut(Schema):
     target: float | None
     green: float | None
     yellow: float | None
+    aggregated: bool = Field(
+        description="True when the goal's unit has no value of its own: the value aggregates the units below."
+    )
     status: StatusOut
 
 

@@ -153,7 +153,17 @@ def xlsx(report: Report) -> bytes:
     indicators = spreadsheets.sheet(
         book,
         _("Indicators"),
-        [_("Goal"), _("Unit"), _("Code"), _("Indicator"), _("Period"), _("Value"), _("Target"), _("Status")],
+        [
+            _("Goal"),
+            _("Unit"),
+            _("Code"),
+            _("Indicator"),
+            _("Period"),
+            _("Value"),
+            _("Target"),
+            _("Status"),
+            _("Aggregated"),
+        ],
         (48, 28, 12, 40),
     )
     labels = {light: str(light.label) for light in rollup.Light}
@@ -185,6 +195,7 @@ def xlsx(report: Report) -> bytes:
                     v.value,
                     v.target,
                     labels[v.status.light],
+                    _("Yes") if v.aggregated else "",
                 ],
             )
     for line in goals.iter_rows(min_row=2):

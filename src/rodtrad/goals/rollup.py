@@ -7,6 +7,9 @@ The roll-up rule, as the organisation chooses it in :class:`GoalSettings`:
   yellow at or past ``yellow``, otherwise red. No value or no target: no status. As of a
   period (a tertial report, the overview for T2), only values of periods that have ended
   by the end of that period count, so a T2 report never shows a T3 value.
+- A unit that measures nothing itself in that window (a förvaltning, the region) takes the
+  latest period with values below it, aggregated as on the indicator page (:func:`series`),
+  and the value is marked as aggregated. Aggregation "none": no value.
 - A goal's status comes from its indicators and its child goals (those running in the
   year), ignoring those without status. *Worst of*: the worst status decides. *Majority*:
   the most common status decides, a tie going to the worse. Nothing to judge: no status.
@@ -28,7 +31,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -60,6 +63,10 @@ class Light(models.TextChoices):
     NONE = "none", gettext_lazy("No status")
 
 
+#: Up to this many links without a value of their own are named by id in the query for the
+#: values below them (cheaper than finding them again); more are found again in SQL, which
+#: keeps the query within every database's limit on parameters.
+MAX_LISTED_LINKS = 1000
 #: How long a cached overview may live; a write to the audit chain makes it unreachable sooner.
 OVERVIEW_CACHE_SECONDS = 600
 SEVERITY = {Light.RED: 3, Light.YELLOW: 2, Light.GREEN: 1, Light.NONE: 0}
@@ -86,6 +93,7 @@ class IndicatorValue:
     green: float | None
     yellow: float | None
     status: Status
+    aggregated: bool = False
 
 
 @dataclass
@@ -141,6 +149,10 @@ class Words:
         self.no_value_until = _("Indicator %(code)s has no value up to %(period)s.")
         self.no_target = _("Indicator %(code)s has no target for %(year)s.")
         self.value = _("Indicator %(code)s is %(value)s %(measure)s in %(period)s (target %(target)s).")
+        self.aggregated = _(
+            "Indicator %(code)s is %(value)s %(measure)s in %(period)s, aggregated over the units "
+            "below (target %(target)s)."
+        )
         self.nothing = _("Nothing to judge yet: no values against targets and no judged sub-goals.")
         self.majority = _("%(light)s (%(count)s of %(total)s): ")
         self.worst = _("%(light)s: ")
@@ -163,7 +175,8 @@ class Words:
             return self.no_value % {"code": row["code"], "year": year}
         if target is None:
             return self.no_target % {"code": row["code"], "year": year}
-        return self.value % {
+        text = self.aggregated if row.get("aggregated") else self.value
+        return text % {
             "code": row["code"],
             "value": _number(row["value"]),
             "measure": row["measure"],
@@ -206,8 +219,9 @@ def roll_up(
     """Statuses of ``goals`` running in ``year``, each from its indicators and its children in the set.
 
     ``until`` (a period of ``year``) judges each indicator on its latest value up to the end
-    of that period instead of the year's latest. Five queries whatever the number of goals:
-    the goals, their indicator links with the latest value, the targets, and the settings.
+    of that period instead of the year's latest. Six queries whatever the number of goals:
+    the goals, their indicator links with the latest value, the targets, the settings, and
+    (only when some goal's unit has no value of its own) the values below those units.
     """
     if until is not None and until.year != year:
         raise ValueError(f"{until.code} is not a period of {year}")
@@ -229,13 +243,9 @@ def roll_up(
     }
     if not result:
         return result
-    if until is None:
-        lo, hi = periods.year_bounds(year)
-        window = models.Q(period__gte=lo, period__lt=hi)
-    else:
-        window = models.Q(period__in=periods.codes_until(until))
+    window = _window(year, until)
     latest = Measurement.objects.filter(
-        window, indicator=OuterRef("indicator_id"), unit=OuterRef("goal__unit_id"), sex=Sex.TOTAL
+        window(""), indicator=OuterRef("indicator_id"), unit=OuterRef("goal__unit_id"), sex=Sex.TOTAL
     ).order_by("-period")
     links = (
         Goal.indicators.through.objects.filter(goal__in=scope)
@@ -244,6 +254,7 @@ def roll_up(
             value=Subquery(latest.values("value")[:1]),
         )
         .values(
+            "id",
             "goal_id",
             "indicator_id",
             "period",
@@ -252,9 +263,25 @@ def roll_up(
             name=models.F("indicator__name"),
             measure=models.F("indicator__measure"),
             direction=models.F("indicator__direction"),
+            aggregation=models.F("indicator__aggregation"),
         )
     )
     link_rows = list(links)
+    none = Indicator.Aggregation.NONE
+    missing = [r["id"] for r in link_rows if r["period"] is None and r["aggregation"] != none]
+    if missing:
+        through = Goal.indicators.through.objects
+        if len(missing) <= MAX_LISTED_LINKS:
+            lacking = through.filter(pk__in=missing)
+        else:
+            lacking = (
+                through.filter(goal__in=scope).exclude(indicator__aggregation=none).filter(~Exists(latest))
+            )
+        below = _values_below(lacking, window)
+        for row in link_rows:
+            found = below.get((row["goal_id"], row["indicator_id"])) if row["period"] is None else None
+            if found is not None:
+                row.update(period=found[0], value=found[1], aggregated=True)
     targets = {
         t.indicator_id: t
         for t in IndicatorTarget.objects.filter(
@@ -279,6 +306,7 @@ def roll_up(
                 green=target.green if target else None,
                 yellow=target.yellow if target else None,
                 status=Status(light, words.indicator(row, target, year, until)),
+                aggregated=row.get("aggregated", False),
             )
         )
     for goal in result.values():
@@ -310,6 +338,52 @@ def roll_up(
     return result
 
 
+def _window(year: int, until: periods.Period | None) -> Callable[[str], models.Q]:
+    """The periods that count, as a filter on measurements reached through ``prefix``."""
+    if until is None:
+        lo, hi = periods.year_bounds(year)
+        return lambda prefix: models.Q(**{f"{prefix}period__gte": lo, f"{prefix}period__lt": hi})
+    codes = periods.codes_until(until)
+    return lambda prefix: models.Q(**{f"{prefix}period__in": codes})
+
+
+def _values_below(
+    links: QuerySet[Any], window: Callable[[str], models.Q]
+) -> dict[tuple[int, int], tuple[str, float]]:
+    """Per goal–indicator link (those whose goal's unit has no value of its own): the latest
+    period in the window with values below the goal's unit, and their aggregate
+    (:func:`subtree_value`). One query, over just those links' subtrees."""
+    m = "indicator__measurements__"
+    rows = (
+        links.filter(
+            window(m),
+            **{f"{m}sex": Sex.TOTAL, f"{m}unit__path__startswith": models.F("goal__unit__path")},
+        )
+        .values(
+            "goal_id",
+            "indicator_id",
+            how=models.F("indicator__aggregation"),
+            period=models.F(f"{m}period"),
+            value=models.F(f"{m}value"),
+            weight=models.F(f"{m}weight"),
+            path=models.F(f"{m}unit__path"),
+        )
+        .order_by()
+    )
+    grouped: dict[tuple[int, int], dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        grouped[(row["goal_id"], row["indicator_id"])][row["period"]].append(row)
+    found: dict[tuple[int, int], tuple[str, float]] = {}
+    for key, by_period in grouped.items():
+        for period in sorted(by_period, reverse=True):
+            group = by_period[period]
+            value = subtree_value(group[0]["how"], group)
+            if value is not None:
+                found[key] = (period, value)
+                break
+    return found
+
+
 @dataclass
 class AreaOverview:
     area: GoalArea
@@ -338,7 +412,7 @@ def overview(
     drill-down the goals broken down into the subtree). Every signed-in person sees every
     goal, so the result is the same for all and is cached under the audit chain's head:
     every write through the services extends the chain, so no cached overview outlives a
-    change. Two queries when cached, eight when not.
+    change. Two queries when cached, nine when not.
     """
     if access.subtree_paths(by, "goal.view") is not None:
         return _overview(year, by, unit, until)
@@ -505,6 +579,22 @@ def _aggregate(how: str, rows: list[dict[str, Any]]) -> float | None:
     return None
 
 
+def _highest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the highest units among them: none lies below another, so no value is
+    counted twice. Sorted by path, a unit's descendants follow it directly."""
+    kept: list[dict[str, Any]] = []
+    for row in sorted(rows, key=lambda r: r["path"]):
+        if not kept or not row["path"].startswith(kept[-1]["path"]):
+            kept.append(row)
+    return kept
+
+
+def subtree_value(how: str, rows: list[dict[str, Any]]) -> float | None:
+    """A unit's value for one period and sex from its subtree's rows (``path``, ``value``,
+    ``weight``): the values of the highest units below that have one, combined by the aggregation ``how``."""
+    return _aggregate(how, _highest(rows))
+
+
 def series(indicator: Indicator, unit: Unit, *, years: tuple[int, int] | None = None) -> Series:
     """The unit's own values, or where it has none for a period, its subunits' values aggregated.
 
@@ -525,11 +615,7 @@ def series(indicator: Indicator, unit: Unit, *, years: tuple[int, int] | None = 
         if own is not None:
             points.append(Point(period, sex, own["value"]))
             continue
-        kept: list[dict[str, Any]] = []
-        for row in group:  # sorted by path: a unit comes before its descendants
-            if not any(row["path"].startswith(k["path"]) for k in kept):
-                kept.append(row)
-        value = _aggregate(indicator.aggregation, kept)
+        value = subtree_value(indicator.aggregation, group)
         if value is not None:
             points.append(Point(period, sex, value, aggregated=True))
     targets = list(indicator.targets.all())

@@ -169,10 +169,22 @@ def test_overview_shows_the_colour_and_the_reason(api_as: Any, orgtree: Any, peo
     assert area["status"]["light"] == "red"
     goal = area["goals"][0]
     assert goal["id"] == world.top.pk and goal["status"]["light"] == "red" and goal["children"] == 1
-    assert "Förvaltning A" in goal["status"]["reason"]
+    # The region measures nothing itself: its indicator, aggregated from A's value, decides first.
+    assert "WAIT" in goal["status"]["reason"] and "45" in goal["status"]["reason"]
     drill = api_as(people.reader_a1).get(f"/overview?year={YEAR}&unit={orgtree.a.pk}").json()
     assert drill["areas"][0]["goals"][0]["id"] == world.goal_a.pk
     assert "WAIT" in drill["areas"][0]["goals"][0]["status"]["reason"]
+
+
+def test_a_goal_without_its_own_value_reports_its_units_value_as_aggregated(
+    api_as: Any, orgtree: Any, people: Any, world: Any
+) -> None:
+    item = {"unit": orgtree.a1.pk, "period": f"{YEAR}-T1", "value": 20}
+    api_as(people.quality_a)._call("put", f"/indicators/{world.indicator.pk}/measurements", {"items": [item]})
+    body = api_as(people.reader_a1).get(f"/goals/{world.goal_a.pk}?year={YEAR}").json()
+    [value] = body["values"]
+    assert (value["period"], value["value"], value["aggregated"]) == (f"{YEAR}-T1", 20, True)
+    assert body["status"]["light"] == "green"
 
 
 def test_the_overview_as_of_a_period_counts_values_up_to_its_end(

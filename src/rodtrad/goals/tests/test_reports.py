@@ -118,8 +118,9 @@ def test_a_tertial_report_shows_the_values_as_of_its_tertial_not_later_ones(
     client.force_login(people.reader_a1)
     response = client.get(report_url("areas", world.area.pk, "xlsx", period.code))
     indicators = load_workbook(io.BytesIO(response.content)).worksheets[1]
-    cells = [(row[1], row[4], row[5]) for row in indicators.iter_rows(min_row=2, values_only=True)]
-    assert cells == [("Region", None, None), ("Förvaltning A", period.label, value)]
+    # The region measures nothing itself: it shows förvaltning A's value, aggregated.
+    cells = [(row[1], row[4], row[5], row[8]) for row in indicators.iter_rows(min_row=2, values_only=True)]
+    assert cells == [("Region", period.label, value, "Ja"), ("Förvaltning A", period.label, value, None)]
     assert period.label.startswith(f"T{number} {YEAR} (")
     annual = reports.unit_report(orgtree.a, periods.make(periods.Scheme.YEAR, YEAR, 1), by=SYSTEM)
     assert [v.value for v in annual.goals[0].goal.indicators] == [32]

@@ -10,15 +10,27 @@ from django.utils import translation
 from rodtrad.core.access import SYSTEM
 from rodtrad.core.tests.factories import make_unit
 from rodtrad.goals import periods, rollup, services
-from rodtrad.goals.models import Goal, GoalSettings
+from rodtrad.goals.models import Goal, GoalSettings, Indicator
 from rodtrad.goals.rollup import Light
 from rodtrad.goals.services import Row
 from rodtrad.goals.tests.conftest import YEAR
 
 
-def _measure(indicator: Any, unit: Any, period: str, value: float, sex: str = "total") -> None:
+def _measure(
+    indicator: Any, unit: Any, period: str, value: float, sex: str = "total", weight: float | None = None
+) -> None:
     services.upsert_measurements(
-        [Row(line=1, unit=unit.code, indicator=indicator.code, period=period, value=value, sex=sex)],
+        [
+            Row(
+                line=1,
+                unit=unit.code,
+                indicator=indicator.code,
+                period=period,
+                value=value,
+                sex=sex,
+                weight=weight,
+            )
+        ],
         by=SYSTEM,
     )
 
@@ -91,7 +103,7 @@ def test_the_overview_takes_the_same_queries_at_any_size(
     orgtree: Any, world: Any, size: int, django_assert_max_num_queries: Any
 ) -> None:
     _grow(orgtree, world, size)
-    with django_assert_max_num_queries(13):  # the roll-up's eight, the cache's lookup and store
+    with django_assert_max_num_queries(14):  # the overview's nine, the cache's lookup and store
         found = rollup.overview(YEAR, by=SYSTEM)
     with django_assert_max_num_queries(2):
         assert rollup.overview(YEAR, by=SYSTEM) == found
@@ -106,11 +118,11 @@ def test_chain_and_unit_goals_take_the_same_queries_at_any_size(
 ) -> None:
     _grow(orgtree, world, size)
     goal = Goal.objects.select_related("unit", "area").get(pk=world.goal_a.pk)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         found = rollup.chain(goal, by=SYSTEM, year=YEAR)
     assert [g.pk for g in found.ancestors] == [world.top.pk]
     assert len(found.children) == size
-    with django_assert_max_num_queries(12):  # the roll-up, then the cache written
+    with django_assert_max_num_queries(13):  # the roll-up, then the cache written
         mine = rollup.unit_goals(orgtree.a, YEAR, by=SYSTEM)
     assert [g.goal.id for g in mine] == [world.goal_a.pk]
     assert [g.pk for g in mine[0].above] == [world.top.pk]
@@ -127,6 +139,102 @@ def test_series_aggregate_the_subunits_when_a_unit_has_no_value(orgtree: Any, wo
         (f"{YEAR}-T1", 20.0, True),
         (f"{YEAR}-T2", 25.0, False),
     ]
+
+
+def _aggregated_on_a(orgtree: Any, world: Any, aggregation: str) -> Indicator:
+    """Goal A linked to a new indicator (lower is better, target 30) measured only below A:
+    A1 10 (weight 1) and A2 30 (weight 3), and under A1 a unit whose 1000 A1's own value hides."""
+    indicator = services.create_indicator(
+        by=SYSTEM,
+        code="QUEUE",
+        name="Kö",
+        unit=orgtree.region,
+        measure="dagar",
+        direction=Indicator.Direction.LOWER,
+        aggregation=aggregation,
+        targets=[services.TargetIn(YEAR, 30)],
+    )
+    services.update_goal(world.goal_a.pk, by=SYSTEM, version=world.goal_a.version, indicators=[indicator])
+    a2 = make_unit(orgtree.a, name="Enhet A2", code="A2")
+    _measure(indicator, orgtree.a1, f"{YEAR}-T1", 10, weight=1)
+    _measure(indicator, a2, f"{YEAR}-T1", 30, weight=3)
+    _measure(indicator, make_unit(orgtree.a1, name="Team A1a", code="A1a"), f"{YEAR}-T1", 1000, weight=1)
+    return indicator
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "value", "light"),
+    [
+        (Indicator.Aggregation.SUM, 40.0, Light.RED),
+        (Indicator.Aggregation.MEAN, 20.0, Light.GREEN),
+        (Indicator.Aggregation.WEIGHTED_MEAN, 25.0, Light.GREEN),
+    ],
+)
+def test_a_forvaltning_without_its_own_value_is_judged_on_its_units_aggregated(
+    orgtree: Any, world: Any, aggregation: str, value: float, light: Light
+) -> None:
+    _aggregated_on_a(orgtree, world, aggregation)
+    with translation.override("en"):
+        goal = rollup.roll_up(Goal.objects.all(), YEAR)[world.goal_a.pk]
+    [found] = goal.indicators
+    assert (found.period, found.value, found.aggregated) == (f"{YEAR}-T1", value, True)
+    assert found.status.light == goal.status.light == light
+    assert found.status.reason == (
+        f"Indicator QUEUE is {value:g} dagar in T1 2026 (jan–apr), aggregated over the units "
+        "below (target 30)."
+    )
+
+
+def test_with_aggregation_none_a_unit_without_its_own_value_has_none(orgtree: Any, world: Any) -> None:
+    _aggregated_on_a(orgtree, world, Indicator.Aggregation.NONE)
+    [found] = rollup.roll_up(Goal.objects.all(), YEAR)[world.goal_a.pk].indicators
+    assert (found.period, found.value, found.aggregated, found.status.light) == (
+        None,
+        None,
+        False,
+        Light.NONE,
+    )
+
+
+def test_the_units_own_value_wins_over_a_later_one_below(orgtree: Any, world: Any) -> None:
+    indicator = _aggregated_on_a(orgtree, world, Indicator.Aggregation.MEAN)
+    _measure(indicator, orgtree.a1, f"{YEAR}-T2", 50)
+    _measure(indicator, orgtree.a, f"{YEAR}-T1", 32)
+    [found] = rollup.roll_up(Goal.objects.all(), YEAR)[world.goal_a.pk].indicators
+    assert (found.period, found.value, found.aggregated, found.status.light) == (
+        f"{YEAR}-T1",
+        32,
+        False,
+        Light.YELLOW,
+    )
+
+
+def test_as_of_a_period_the_values_below_stop_there_too(orgtree: Any, world: Any) -> None:
+    indicator = _aggregated_on_a(orgtree, world, Indicator.Aggregation.MEAN)
+    _measure(indicator, orgtree.a1, f"{YEAR}-T2", 50)  # with A2's T1 value left out, the T2 mean is 50
+    [t2] = rollup.roll_up(Goal.objects.all(), YEAR)[world.goal_a.pk].indicators
+    assert (t2.period, t2.value, t2.status.light) == (f"{YEAR}-T2", 50, Light.RED)
+    until = periods.make(periods.Scheme.TERTIAL, YEAR, 1)
+    [t1] = rollup.roll_up(Goal.objects.all(), YEAR, until=until)[world.goal_a.pk].indicators
+    assert (t1.period, t1.value, t1.aggregated, t1.status.light) == (f"{YEAR}-T1", 20, True, Light.GREEN)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_aggregating_below_takes_the_same_queries_for_any_number_of_goals(
+    orgtree: Any, world: Any, size: int, django_assert_max_num_queries: Any, monkeypatch: Any
+) -> None:
+    # Thirty goals without values of their own are more than listed by id: found again in SQL.
+    monkeypatch.setattr(rollup, "MAX_LISTED_LINKS", 10)
+    units = [make_unit(orgtree.a, name=f"Centrum {i}", code=f"C{i}") for i in range(size)]
+    services.breakdown(world.goal_a.pk, by=SYSTEM, units=units)
+    for i, unit in enumerate(units):
+        below = make_unit(unit, name=f"Enhet {i}", code=f"C{i}E")
+        _measure(world.indicator, below, f"{YEAR}-T1", i)
+    with django_assert_max_num_queries(6):
+        found = rollup.roll_up(Goal.objects.all(), YEAR)
+    values = [v for g in found.values() for v in g.indicators]
+    assert len(values) == size + 2 and all(v.aggregated for v in values)
+    assert found[world.top.pk].indicators[0].value == sum(range(size)) / size
 
 
 @pytest.fixture
@@ -187,7 +295,7 @@ def test_the_roll_up_as_of_a_period_takes_a_fixed_number_of_queries(
         child = services.breakdown(world.goal_a.pk, by=SYSTEM, units=[unit]).created[0]
         services.update_goal(child.pk, by=SYSTEM, version=child.version, indicators=[world.indicator])
         _measure(world.indicator, unit, f"{YEAR}-T{1 + i % 3}", 25)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         found = rollup.roll_up(Goal.objects.all(), YEAR, until=t2)
     assert len(found) == 7
 

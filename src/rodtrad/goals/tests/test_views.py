@@ -9,6 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from rodtrad.core.access import SYSTEM
 from rodtrad.core.tests.factories import make_unit
@@ -227,6 +229,19 @@ def test_a_measurement_entered_on_the_unit_page_turns_the_goal_red(
     assert "light--red" in page and "41,5" in page
 
 
+def test_a_forvaltning_without_its_own_value_shows_its_units_value_marked_aggregated(
+    orgtree: Any, people: Any, world: Any
+) -> None:
+    measure(world, orgtree.a1, f"{YEAR}-T1", 41.5)
+    page = client_for(people.reader_a1).get(url("unit", orgtree.a.pk, query=f"year={YEAR}")).content.decode()
+    with translation.override("sv"):
+        note = gettext("(aggregated)")
+    assert "41,5 dagar" in page and note in page and "light--red" in page
+    measure(world, orgtree.a, f"{YEAR}-T1", 20)
+    page = client_for(people.reader_a1).get(url("unit", orgtree.a.pk, query=f"year={YEAR}")).content.decode()
+    assert "20 dagar" in page and note not in page
+
+
 def test_the_measurement_form_loads_into_vara_mal_or_opens_as_a_page(
     orgtree: Any, people: Any, world: Any, goal_a1: Goal
 ) -> None:
@@ -399,13 +414,13 @@ def grow(orgtree: Any, world: Any, n: int, start: int) -> None:
 
 
 #: The tree page and any branch of it, as a page or an htmx fragment.
-TREE_BUDGET = 12
+TREE_BUDGET = 13
 BUDGETS = {
     "overview": 8,
     "tree": 10,
     "unit": 17,
-    "goal": 20,
-    "followup": 14,
+    "goal": 21,
+    "followup": 15,
     "indicator": 9,
     "rounds": 6,
 }
