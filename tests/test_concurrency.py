@@ -11,6 +11,7 @@ from tests.livesystem import installation, serving
 
 WRITERS = 6
 UNITS_EACH = 15
+REPORTS_EACH = 10
 
 
 def test_concurrent_writers_on_several_processes(tmp_path: Path) -> None:
@@ -42,9 +43,30 @@ def test_concurrent_writers_on_several_processes(tmp_path: Path) -> None:
                     f"{api}/units/{target['id']}", json=body, headers=headers, timeout=60
                 ).status_code
 
+            category = httpx.get(f"{api}/event-categories", headers=headers).json()[0]
+            before = httpx.get(f"{api}/events?unit={target['id']}&limit=1", headers=headers).json()["count"]
+
+            def report(writer: int) -> list[int]:
+                """The quick report: an event, an audit entry and the handlers' notifications each."""
+                with httpx.Client(headers=headers, timeout=60) as client:
+                    return [
+                        client.post(
+                            f"{api}/events",
+                            json={
+                                "unit": target["id"],
+                                "occurred_at": "2026-01-15T08:30:00+01:00",
+                                "description": f"Rapport {writer}-{i} om 19121212-1212",
+                                "category": category["id"],
+                                "affected": "patient",
+                            },
+                        ).status_code
+                        for i in range(REPORTS_EACH)
+                    ]
+
             with ThreadPoolExecutor(max_workers=WRITERS * 2) as pool:
                 creates = list(pool.map(create, range(WRITERS)))
                 renames = list(pool.map(rename, range(WRITERS)))
+                reports = list(pool.map(report, range(WRITERS)))
 
             statuses = [s for batch in creates for s in batch]
             assert statuses == [201] * (WRITERS * UNITS_EACH)
@@ -52,5 +74,9 @@ def test_concurrent_writers_on_several_processes(tmp_path: Path) -> None:
             listed = httpx.get(f"{api}/units?q=C&kind=enhet&limit=500", headers=headers).json()["items"]
             codes = {u["code"] for u in listed}
             assert {f"C{w}-{i}" for w in range(WRITERS) for i in range(UNITS_EACH)} <= codes
+            assert [s for batch in reports for s in batch] == [201] * (WRITERS * REPORTS_EACH)
+            after = httpx.get(f"{api}/events?unit={target['id']}&limit=500", headers=headers).json()
+            assert after["count"] == before + WRITERS * REPORTS_EACH
+            assert not any("1212-1212" in e["description"] for e in after["items"])
         verify = inst.run("audit", "verify", "--quiet", check=False)
         assert verify.returncode == 0, verify.stderr

@@ -254,28 +254,21 @@ def _load(
 ) -> list[float]:
     """``total`` requests spread over ``clients`` threads; the latency of each in milliseconds."""
     url = urlsplit(base_url)
-    path = endpoint.path
-    target = url.path.rstrip("/") + path
+    prefix = url.path.rstrip("/")
     body = None if endpoint.body is None else endpoint.body.encode()
     if body is not None:
         headers = {**headers, "Content-Type": "application/json"}
-
-    prefix = url.path.rstrip("/")
 
     def client(count: int) -> list[float]:
         conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=60)
         times: list[float] = []
         try:
             for _request in range(count):
+                path = endpoint.path
                 if endpoint.variants:
                     path = endpoint.variants[next(_TURNS) % len(endpoint.variants)]
                 start = time.perf_counter()
-                conn.request(
-                    endpoint.method,
-                    prefix + path if endpoint.variants else target,
-                    body=body,
-                    headers=headers,
-                )
+                conn.request(endpoint.method, prefix + path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 times.append((time.perf_counter() - start) * 1000)
