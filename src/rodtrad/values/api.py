@@ -202,6 +202,30 @@ def create_value_word(request: HttpRequest, payload: WordIn) -> Any:
     return Status(201, _words().get(pk=word.pk))
 
 
+class GoalWordsIn(BodyIn):
+    words: list[Id] = Field(max_length=200, description="Every value word the goal carries out.")
+
+
+class GoalWordsOut(Schema):
+    goal: int
+    words: list[int]
+
+
+@router.put("/goals/{goal_id}/value-words", response={200: GoalWordsOut, **errors(400, 403, 404)})
+def cite_value_words(request: HttpRequest, goal_id: Id, payload: GoalWordsIn) -> Any:
+    """The value words a goal carries out: the red thread from the value base to the goal."""
+    from rodtrad.goals.models import Goal
+
+    user = caller(request)
+    goal = get_object_or_404(Goal.objects.visible_to(user), pk=goal_id)
+    words = list(ValueWord.objects.filter(pk__in=payload.words))
+    missing = sorted(set(payload.words) - {w.pk for w in words})
+    if missing:
+        raise field_error("words", _("No value word with id %(id)s.") % {"id": missing[0]})
+    services.cite_value_words(goal, by=user, words=words)
+    return {"goal": goal.pk, "words": sorted(w.pk for w in words)}
+
+
 # ---- dialogues -----------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rodtrad.values.views import dialogues, manage, public, stories
+from rodtrad.values.views import dialogues, goals, manage, public, stories
 
 app_name = "values"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("values/manage/<int:pk>/", manage.manage_base, name="manage_base"),
     path("values/manage/<int:pk>/words/new/", manage.word_new, name="word_new"),
     path("values/manage/words/<int:pk>/", manage.word_edit, name="word_edit"),
+    path("goals/<int:pk>/value-words/", goals.goal_words, name="goal_words"),
     path("dialogues/", dialogues.dialogues, name="dialogues"),
     path("dialogues/new/", dialogues.dialogue_new, name="dialogue_new"),
     path("dialogues/coverage/", dialogues.coverage, name="coverage"),

@@ -419,7 +419,7 @@ BUDGETS = {
     "overview": 8,
     "tree": 10,
     "unit": 17,
-    "goal": 21,
+    "goal": 23,  # with the value words it cites and, for its editors, the words to choose from
     "followup": 15,
     "indicator": 9,
     "rounds": 6,
