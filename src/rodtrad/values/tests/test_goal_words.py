@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rodtrad.core.access import SYSTEM
+from rodtrad.core.models import User
 from rodtrad.goals import services as goals
 
 
@@ -17,7 +18,7 @@ def goal(orgtree):
     return goals.create_goal(by=SYSTEM, area=area, unit=orgtree.a1, title="Trygg arbetsplats", year_from=2026)
 
 
-def _client(user):
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
