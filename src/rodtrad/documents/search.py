@@ -209,8 +209,11 @@ def search(user: Any, q: str, filters: Filters = Filters()) -> QuerySet[Document
 
     Each row carries ``rank`` (higher is better). A query of stop words only finds nothing.
     """
-    found = _matching(apply_filters(Document.objects.visible_to(user), filters), _argument(q))
-    return found.order_by("-rank", "number")
+    argument = _argument(q)
+    visible = apply_filters(Document.objects.visible_to(user), filters)
+    if argument is None:  # nothing to match (stop words, symbols): no rank to order by either
+        return visible.none()
+    return _matching(visible, argument).order_by("-rank", "number")
 
 
 def snippet(text: str, terms: Iterable[str], size: int = SNIPPET_WORDS) -> SafeString:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -119,6 +120,9 @@ def test_visibility_in_results_and_counts(orgtree, staff, api_as):
     assert _ids(api_as(staff.editor), "förbättring") == {public.pk, internal.pk, unit_only.pk, draft.pk}
     listed = api_as(None).get("/public/documents?q=förbättring").json()
     assert [d["id"] for d in listed["items"]] == [public.pk] and listed["count"] == 1
+    for nothing_to_match in ("och det", "\U000f0a90", "–?!"):  # stop words, symbols: found nothing
+        empty = api_as(None).get(f"/public/documents?{urlencode({'q': nothing_to_match})}")
+        assert empty.status_code == 200 and empty.json() == {"items": [], "count": 0}
 
 
 def test_public_list_is_k0_published_only_for_everyone(orgtree, staff, api_as):
