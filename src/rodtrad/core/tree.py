@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
 
 from rodtrad.core.models import Unit
+
+Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
 def subtree(unit: Unit, depth: int | None = None) -> dict[str, Any]:
@@ -26,3 +30,12 @@ def subtree(unit: Unit, depth: int | None = None) -> dict[str, Any]:
     for node in nodes.values():
         node["children"].sort(key=lambda child: child["name"])
     return root
+
+
+def in_subtree(qs: Rows, unit: Unit, field: str = "unit") -> Rows:
+    """Rows of ``unit``'s subtree, as ``unit IN (the subtree's ids)``.
+
+    A join to the unit to test its path makes SQLite read every row of the table; the ids come
+    from the path index and the rows from the table's own unit indexes.
+    """
+    return qs.filter(**{f"{field}__in": Unit.objects.filter(path__startswith=unit.path).values("pk")})

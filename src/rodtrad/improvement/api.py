@@ -32,6 +32,7 @@ from rodtrad.core.schemas import (
     text,
 )
 from rodtrad.core.services.common import field_error
+from rodtrad.core.tree import in_subtree
 from rodtrad.improvement import services, stats
 from rodtrad.improvement.models import (
     Action,
@@ -100,8 +101,7 @@ def _subtree(qs: Q_, unit_id: int | None, unit_field: str = "unit") -> Q_:
     """Narrow to a unit's subtree; an unknown unit is a 404."""
     if unit_id is None:
         return qs
-    unit = get_object_or_404(Unit, pk=unit_id)
-    return qs.filter(**{f"{unit_field}__in": Unit.objects.filter(path__startswith=unit.path)})
+    return in_subtree(qs, get_object_or_404(Unit, pk=unit_id), unit_field)
 
 
 def _indexed(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rodtrad.core import access
 from rodtrad.core.errors import IllegalTransition, StaleWrite
+from rodtrad.core.tree import in_subtree
 from rodtrad.improvement import services
 from rodtrad.improvement.forms import ActionUpdateForm, AnswerForm, ComplaintForm
 from rodtrad.improvement.models import Action, Complaint, Event
@@ -24,7 +25,6 @@ from rodtrad.improvement.views.common import (
     apply_errors,
     chosen_unit,
     colleagues_for,
-    in_subtree,
     page_of_rows,
     paginate,
     scope_units,

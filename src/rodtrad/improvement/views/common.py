@@ -47,15 +47,6 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], total: int | None = None) 
     return paginator.get_page(request.GET.get("page"))
 
 
-def in_subtree(qs: QuerySet[Any], unit: Unit, field: str = "unit") -> QuerySet[Any]:
-    """Rows of ``unit``'s subtree, as ``unit IN (the subtree's ids)``.
-
-    A join to the unit to test its path makes SQLite read every row of the table; the ids come
-    from the path index and the rows from the table's own unit indexes.
-    """
-    return qs.filter(**{f"{field}__in": Unit.objects.filter(path__startswith=unit.path).values("pk")})
-
-
 def page_of_rows(
     request: HttpRequest, ids: QuerySet[Any], rows: QuerySet[Any], total: int | None = None
 ) -> Page[Any]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rodtrad.core import access
 from rodtrad.core.errors import IllegalTransition, StaleWrite
 from rodtrad.core.models import Unit
+from rodtrad.core.tree import in_subtree
 from rodtrad.improvement import charts, services
 from rodtrad.improvement.forms import (
     ActionForm,
@@ -41,7 +42,6 @@ from rodtrad.improvement.views.common import (
     chosen_unit,
     colleagues_for,
     handlers_for,
-    in_subtree,
     is_htmx,
     own_units,
     page_of_rows,

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rodtrad.core import access
 from rodtrad.core.errors import IllegalTransition, StaleWrite
+from rodtrad.core.tree import in_subtree
 from rodtrad.improvement import services
 from rodtrad.improvement.forms import MoveProposalForm, PdsaForm, ProposalForm
 from rodtrad.improvement.models import Learning, Proposal
 from rodtrad.improvement.views.common import (
     apply_errors,
     chosen_unit,
-    in_subtree,
     own_units,
     paginate,
     scope_units,

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET
 
 from rodtrad.core import spreadsheets
 from rodtrad.core.models import Unit
+from rodtrad.core.tree import in_subtree
 from rodtrad.improvement import charts, stats
 from rodtrad.improvement.forms import TrendForm
 from rodtrad.improvement.models import Event
-from rodtrad.improvement.views.common import chosen_unit, in_subtree, scope_units, user_of
+from rodtrad.improvement.views.common import chosen_unit, scope_units, user_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
