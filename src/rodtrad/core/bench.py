@@ -344,14 +344,17 @@ def run(
     clients: int = 4,
     serve_options: Sequence[str] = (),
     generation_seconds: float | None = None,
+    only: str | None = None,
 ) -> list[Result]:
-    """Measure every endpoint; the generation time, when given, comes first."""
+    """Measure every endpoint (or those named ``only``); the generation time, when given, comes first."""
     root = Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         raise BenchError("No organisation: run `rodtrad generate` first.")
     call_command("collectstatic", interactive=False, verbosity=0)  # pages render with the manifest
     personas = {"manager": _persona(Role.MANAGER), "quality": _persona(Role.QUALITY)}
     todo = endpoints(root, personas["manager"].unit)
+    if only:
+        todo = [e for e in todo if only.lower() in e.name.lower()]
     queries = {e.name: count_queries(e, personas[e.persona]) for e in todo}
     connection.close()  # the server's workers have the database to themselves from here
     results: list[Result] = []
@@ -365,6 +368,8 @@ def run(
             _load(base, endpoint, headers, warmup, clients)
             p50, p95 = percentiles(_load(base, endpoint, headers, requests, clients))
             results.append(Result(endpoint.name, p50, p95, endpoint.target_p95_ms, queries[endpoint.name]))
+    if only:
+        return results
     if any(e.path.startswith("/api/v1/search") for e in todo):  # documents were generated
         ms = round(time_import(IMPORT_FILES) * 1000, 1)
         results.append(Result(f"import {IMPORT_FILES} Markdown files", ms, ms, IMPORT_TARGET_MS, None))

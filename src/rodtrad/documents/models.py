@@ -207,6 +207,8 @@ class Document(VersionedModel):
         ordering = ["number"]
         indexes = [
             models.Index(fields=["status", "review_by"], name="documents_review_idx"),
+            # "Att revidera" on Min sida: an owner's own due documents, without scanning everyone's.
+            models.Index(fields=["owner", "status", "review_by"], name="documents_owner_review_idx"),
             models.Index(fields=["classification_k"], name="documents_class_idx"),
         ]
         constraints = [

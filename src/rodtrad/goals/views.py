@@ -740,7 +740,7 @@ def _followup_section(request: HttpRequest) -> dict[str, Any]:
     this_period = FollowUp.objects.filter(goal=OuterRef("pk"), period__in=codes)
     goals = list(
         Goal.objects.for_year(today.year)  # type: ignore[attr-defined]
-        .filter(Q(unit__in=mine) | Q(unit__manager=user))
+        .filter(Q(unit__in=mine) | Q(unit__in=Unit.objects.filter(manager=user).values("pk")))
         .exclude(pk__in=FollowUp.objects.filter(period__in=codes, done=True).values("goal_id"))
         .annotate(started=Exists(this_period))
         .select_related("unit")

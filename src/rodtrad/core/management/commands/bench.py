@@ -29,6 +29,10 @@ class Command(BaseCommand):
             "--threads", type=int, help="Threads per server process (default: rodtrad serve's)."
         )
         parser.add_argument(
+            "--only",
+            help="Measure only the endpoints whose name contains this text (and skip the timed imports).",
+        )
+        parser.add_argument(
             "--generation-seconds", type=float, help="How long `rodtrad generate` took, to report with it."
         )
 
@@ -46,6 +50,7 @@ class Command(BaseCommand):
                     f"--{name}={o[name]}" for name in ("workers", "threads") if o[name] is not None
                 ],
                 generation_seconds=o["generation_seconds"],
+                only=o["only"],
             )
         except bench.BenchError as exc:
             raise CommandError(str(exc)) from exc
