@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +32,7 @@ from rodtrad.core.views import Section
 from rodtrad.improvement.models import Event
 from rodtrad.values import services
 from rodtrad.values.forms import FeedFilterForm, ModerateForm, ResubmitForm, StoryForm
-from rodtrad.values.models import Story, StoryAttachment, StoryLift
+from rodtrad.values.models import Story, StoryAttachment, StoryLift, ValueWord
 from rodtrad.values.views.common import apply_errors, is_htmx, page, safe_next, status_of, subtree, user_of
 
 FEED_PAGE = 50
@@ -66,14 +66,30 @@ def _address(name: str) -> Callable[[int], str]:
 
 @dataclass
 class Card:
-    """A story as the feed shows it, its addresses and words worked out once, not per template tag."""
+    """A story as the feed shows it, its addresses, date and words worked out once, not per template tag."""
 
     story: Story
     url: str
     lift_url: str
     kind: str
+    published: dt.date
     words: list[tuple[str, str]]
     media: list[tuple[str, StoryAttachment]]
+
+
+def _feed_rows(qs: QuerySet[Story]) -> QuerySet[Story]:
+    """Only the columns a card shows, and its words and media as plain lists (no manager per story)."""
+    words = Prefetch("value_words", queryset=ValueWord.objects.only("id", "word"), to_attr="card_words")
+    media = Prefetch(
+        "attachments",
+        queryset=StoryAttachment.objects.only("id", "story_id", "content_type", "alt"),
+        to_attr="card_media",
+    )
+    return (
+        qs.select_related("unit")
+        .only("id", "title", "text", "kind", "status", "published_at", "lifts", "unit__name")
+        .prefetch_related(words, media)
+    )
 
 
 def _cards(stories: Iterable[Story]) -> list[Card]:
@@ -86,8 +102,12 @@ def _cards(stories: Iterable[Story]) -> list[Card]:
             url=story_url(s.pk),
             lift_url=lift_url(s.pk),
             kind=str(kinds.get(s.kind, s.kind)),
-            words=[(w.word, f"{feed_url}?word={w.pk}") for w in s.value_words.all()],
-            media=[(reverse("values:attachment", args=[s.pk, f.pk]), f) for f in s.attachments.all()],
+            published=timezone.localdate(s.published_at),
+            words=[(w.word, f"{feed_url}?word={w.pk}") for w in s.card_words],  # type: ignore[attr-defined]
+            media=[
+                (reverse("values:attachment", args=[s.pk, f.pk]), f)
+                for f in s.card_media  # type: ignore[attr-defined]
+            ],
         )
         for s in stories
     ]
@@ -113,7 +133,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             start = dt.datetime(data["year"], 1, 1, tzinfo=zone)
             qs = qs.filter(published_at__gte=start, published_at__lt=start.replace(year=data["year"] + 1))
             query["year"] = data["year"]
-    qs = _with_lift(qs.select_related("unit").prefetch_related("value_words", "attachments"), request)
+    qs = _with_lift(_feed_rows(qs), request)
     stories = Paginator(qs.order_by("-published_at", "-pk"), FEED_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
