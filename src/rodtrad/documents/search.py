@@ -66,12 +66,19 @@ PG_VECTOR = "(" + " || ".join(_PG_PART.format(column, weight) for column, weight
 PG_QUERY = "plainto_tsquery('swedish'::regconfig, %s)"
 #: bm25 weights per column (title, metadata, text), as PostgreSQL's A, B and C weights rank them.
 SQLITE_RANK = "-bm25(documents_search_fts, 10.0, 4.0, 1.0)"
-#: Rankings kept per process (each at most 16 bytes per matching document).
+#: Rankings kept per process (each at most 16 bytes per ranked document).
 RANKINGS_KEPT = 32
+#: How many of the best matches a first ranking reads; a caller who may see too few asks for more.
+TOP = 500
 #: Ids a page asks about per query while it walks a ranking; each next query asks 4 times as many.
 FIRST_CHUNK = 100
 LAST_CHUNK = 4096
 GENERATION_SQL = "SELECT value FROM documents_searchgeneration WHERE id = 1"
+#: Fixed SQL; the match expression is a parameter.
+SQLITE_RANKING = (
+    f"SELECT rowid, {SQLITE_RANK} AS rank, ({GENERATION_SQL}) FROM documents_search_fts "  # noqa: S608
+    "WHERE documents_search_fts MATCH %s ORDER BY rank DESC, rowid"
+)
 
 
 @lru_cache(maxsize=100_000)
@@ -84,8 +91,13 @@ def words(text: str) -> list[str]:
 
 
 def stems(text: str) -> str:
-    """The text as space-separated stems: what SQLite's FTS5 table indexes."""
-    return " ".join(stem(w) for w in words(text))
+    """The text as space-separated stems without stop words: what SQLite's FTS5 table indexes.
+
+    PostgreSQL's ``swedish`` configuration drops stop words before stemming, so "för" is not
+    indexed there while "förs" is, as "för"; leaving them out here too keeps a search for
+    "förs" from finding every document that merely says "för", on either database.
+    """
+    return " ".join(stem(w) for w in words(text) if w not in STOP_WORDS)
 
 
 def plain_words(text: str) -> str:
@@ -213,7 +225,7 @@ def search(user: Any, q: str, filters: Filters = Filters()) -> QuerySet[Document
     visible = apply_filters(Document.objects.visible_to(user), filters)
     if argument is None:  # nothing to match (stop words, symbols): no rank to order by either
         return visible.none()
-    return _matching(visible, argument).order_by("-rank", "number")
+    return _matching(visible, argument).order_by("-rank", "pk")
 
 
 def snippet(text: str, terms: Iterable[str], size: int = SNIPPET_WORDS) -> SafeString:
@@ -223,7 +235,7 @@ def snippet(text: str, terms: Iterable[str], size: int = SNIPPET_WORDS) -> SafeS
     found = list(WORD.finditer(text))
     if not found:
         return SafeString("")
-    hits = {i for i, m in enumerate(found) if stem(m.group().lower()) in wanted}
+    hits = {i for i, m in enumerate(found) if _is_hit(m.group().lower(), wanted)}
     first = min(hits) if hits else 0
     start = max(0, first - size // 4)
     end = min(len(found), start + size)
@@ -240,6 +252,10 @@ def snippet(text: str, terms: Iterable[str], size: int = SNIPPET_WORDS) -> SafeS
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
 
 
+def _is_hit(word: str, wanted: set[str]) -> bool:
+    return word not in STOP_WORDS and stem(word) in wanted
+
+
 def _plain(text: str) -> str:
     return str(conditional_escape(SPACE.sub(" ", text)))
 
@@ -253,10 +269,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Every document that matches a query, best first: ids and ranks, the same for every caller."""
+    """The best documents for a query, best first: ids and ranks, the same for every caller.
+
+    ``complete`` says whether these are all the matches or only the best of them.
+    """
 
     ids: array[int]
     ranks: array[float]
+    complete: bool
 
 
 _rankings: OrderedDict[tuple[int, str], Ranking] = OrderedDict()
@@ -269,33 +289,37 @@ def generation() -> int | None:
     return value
 
 
-def ranking(q: str) -> Ranking:
-    """All documents matching ``q`` in rank order, kept per process for the index's generation.
+def ranking(q: str, at_least: int | None = None) -> Ranking:
+    """The ``at_least`` best matches of ``q`` (all when None), kept per process for the index's generation.
 
     Ranking costs a bm25 (or ts_rank) score for every match, the bulk of a search of a
     common word; the ranking depends only on the index, so a repeated search reuses it until
-    the index changes. Who may see what is never part of it: :class:`Results` decides that
-    afresh on every search.
+    the index changes. Only the best :data:`TOP` (or more when asked) are read and kept, so a
+    query matching half the documents does not carry them all into Python. Who may see what is
+    never part of it: :class:`Results` decides that afresh on every search.
     """
     argument = _argument(q)
     if argument is None:
-        return Ranking(array("q"), array("d"))
+        return Ranking(array("q"), array("d"), complete=True)
     now = generation()
     if now is not None:
         with _rankings_lock:
             kept = _rankings.get((now, argument))
-            if kept is not None:
+            if kept is not None and (kept.complete or (at_least is not None and len(kept.ids) >= at_least)):
                 _rankings.move_to_end((now, argument))
                 return kept
+    limit = None if at_least is None else max(at_least, TOP)
     # Each row carries the generation it was ranked at: one statement, one state of the index.
     # Read with a plain cursor: the ORM's per-row work would cost as much as the ranking.
-    matching = _matching(Document.objects.all(), argument).extra(select={"generation": GENERATION_SQL})  # noqa: S610
-    rows = matching.order_by("-rank", "number").values_list("pk", "rank", "generation")  # type: ignore[misc]
-    sql, params = rows.query.sql_with_params()
+    sql, params = _ranking_sql(argument, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found_rows = cursor.fetchall()
-    found = Ranking(array("q", [row[0] for row in found_rows]), array("d", [row[1] for row in found_rows]))
+    found = Ranking(
+        array("q", [row[0] for row in found_rows]),
+        array("d", [row[1] for row in found_rows]),
+        complete=limit is None or len(found_rows) < limit,
+    )
     if found_rows and found_rows[0][2] is not None:
         with _rankings_lock:
             _rankings[(found_rows[0][2], argument)] = found
@@ -304,13 +328,34 @@ def ranking(q: str) -> Ranking:
     return found
 
 
+def _ranking_sql(argument: str, limit: int | None) -> tuple[str, list[Any]]:
+    """SQL for ids, ranks and the index generation of the best ``limit`` matches, in :func:`search`'s order.
+
+    On SQLite the FTS5 table alone answers it (its rowid is the document's id), which spares
+    a join per match.
+    """
+    if connection.vendor == "sqlite":
+        sql = SQLITE_RANKING
+        params: list[Any] = [argument]
+    else:
+        matching = _matching(Document.objects.all(), argument).extra(select={"generation": GENERATION_SQL})  # noqa: S610
+        rows = matching.order_by("-rank", "pk").values_list("pk", "rank", "generation")  # type: ignore[misc]
+        sql, query_params = rows.query.sql_with_params()
+        params = list(query_params)
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return sql, params
+
+
 class Results:
     """The hits of :func:`search`, a page at a time: the search page's Paginator and the API slice it.
 
     A page walks the query's :func:`ranking` and asks the database which of the next ids
-    the caller may see (with the filters), until the page is full; then it reads only the
-    page's documents and texts. The count is one query without ranking. Pages and counts
-    hold exactly what :func:`search` finds, in its order.
+    the caller may see (with the filters), until the page is full; when the caller may see
+    too few of the best ranked, it asks for a longer ranking and walks again. Then it reads
+    only the page's documents and texts. The count is one query without ranking. Pages and
+    counts hold exactly what :func:`search` finds, in its order.
     """
 
     def __init__(self, user: Any, q: str, filters: Filters = Filters()) -> None:  # noqa: B008
@@ -344,7 +389,23 @@ class Results:
         return found[0]
 
     def _page(self, start: int, stop: int | None) -> list[Hit]:
-        ranked = ranking(self.q)
+        ranked = ranking(self.q, None if stop is None else 2 * stop)
+        chosen = self._walk(ranked, start, stop)
+        while stop is not None and len(chosen) < stop - start and not ranked.complete:
+            ranked = ranking(self.q, 4 * len(ranked.ids))  # walked anew: the index may have changed
+            chosen = self._walk(ranked, start, stop)
+        # The page's documents with their texts (for the snippets) in one query.
+        related = Document.objects.select_related("type", "unit").annotate(body=F("search_entry__body"))
+        docs = related.in_bulk([pk for pk, _rank in chosen])
+        terms = query_terms(self.q)
+        return [  # a document deleted since the ids were read is left out
+            Hit(docs[pk], rank, snippet(getattr(docs[pk], "body", None) or "", terms))
+            for pk, rank in chosen
+            if pk in docs
+        ]
+
+    def _walk(self, ranked: Ranking, start: int, stop: int | None) -> list[tuple[int, float]]:
+        """The visible ids from ``start`` to ``stop`` of ``ranked``, asking a growing chunk at a time."""
         wanted = len(ranked.ids) if stop is None else stop - start
         chosen: list[tuple[int, float]] = []
         passed = 0  # visible documents before the page
@@ -360,15 +421,7 @@ class Results:
                 passed += 1
             position += size
             size = min(size * 4, LAST_CHUNK)
-        # The page's documents with their texts (for the snippets) in one query.
-        related = Document.objects.select_related("type", "unit").annotate(body=F("search_entry__body"))
-        docs = related.in_bulk([pk for pk, _rank in chosen])
-        terms = query_terms(self.q)
-        return [  # a document deleted since the ids were read is left out
-            Hit(docs[pk], rank, snippet(getattr(docs[pk], "body", None) or "", terms))
-            for pk, rank in chosen
-            if pk in docs
-        ]
+        return chosen
 
 
 def reindex(documents: DocumentQuerySet | None = None) -> int:

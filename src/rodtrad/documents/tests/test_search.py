@@ -97,6 +97,16 @@ def test_snippet_marks_hits_and_escapes_the_rest(orgtree, staff, api_as):
     assert "<mark>förbättringsarbete</mark>" not in item["snippet"]  # compounds are not split
 
 
+def test_a_word_that_stems_to_a_stop_word_finds_only_itself(orgtree, staff, api_as):
+    """ "förs" stems to "för", a stop word: as on PostgreSQL, a text that only says "för" is no hit."""
+    only_stop = _published(staff, orgtree.a, "Rutin", "Detta gäller för alla enheter.")
+    found = _published(staff, orgtree.a, "Journal", "Uppgiften förs in i journalen för patienten.")
+    client = api_as(staff.reader_a1)
+    assert _ids(client, "förs") == {found.pk} and only_stop.pk not in _ids(client, "före")
+    snippet = client.get("/search?q=förs").json()["items"][0]["snippet"]
+    assert "<mark>förs</mark>" in snippet and "<mark>för</mark>" not in snippet
+
+
 def test_snippet_around_a_late_hit():
     text = " ".join(["ord"] * 100 + ["förbättringen"] + ["ord"] * 100)
     result = search.snippet(text, ["förbättring"])
@@ -249,6 +259,25 @@ def test_every_page_and_the_count_are_what_search_finds(orgtree, staff, monkeypa
         assert paged == expected and results.count() == len(expected)
         assert [hit.document.pk for hit in results] == expected and results[1].document.pk == expected[1]
     assert len(search.Results(staff.reader_b1, "förbättringar")) == 4  # the three K 3 hits are left out
+
+
+def test_a_caller_who_sees_few_of_the_best_hits_gets_them_from_a_longer_ranking(orgtree, staff, monkeypatch):
+    monkeypatch.setattr(search, "TOP", 1)  # rank only the best few at first
+    ranked = _ranked(staff, orgtree)  # the K 3 ones (n = 0, 3, 6) are hidden from B
+    best_hidden = _published(staff, orgtree.a, "Rutin X", "Förbättringar. " * 20, classification_k=3)
+    expected = [d.pk for d in search.search(staff.reader_b1, "förbättringar")]
+    assert best_hidden.pk not in expected and expected[0] == ranked[5].pk
+    results = search.Results(staff.reader_b1, "förbättringar")
+    assert [hit.document.pk for hit in results[0:1]] == expected[:1]
+    assert [hit.document.pk for hit in results[2:4]] == expected[2:4]
+
+
+def test_equal_ranks_come_in_the_order_the_documents_were_made(orgtree, staff, api_as):
+    twins = [_published(staff, orgtree.a, "Rutin", IMPROVEMENT) for _ in range(3)]
+    ranks = {h.rank for h in search.Results(staff.reader_a1, "förbättringar")}
+    assert len(ranks) == 1  # the same text ranks the same
+    items = api_as(staff.reader_a1).get("/search?q=förbättringar").json()["items"]
+    assert [i["document"]["id"] for i in items] == sorted(d.pk for d in twins)
 
 
 def test_the_api_pages_through_ranked_hits(orgtree, staff, api_as):
