@@ -172,10 +172,7 @@ class CategoryOut(Schema):
 
 @router.get("/event-categories", response={200: list[CategoryOut]})
 def list_categories(request: HttpRequest) -> Any:
-    """The active categories of the configurable tree, in their order (a new installation gets the
-    default tree on first use, as the report form does)."""
-    if not Category.objects.exists():
-        services.ensure_default_categories()
+    """The active categories of the configurable tree, in their order."""
     return Category.objects.filter(active=True).order_by("position", "name")
 
 

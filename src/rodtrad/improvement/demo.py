@@ -26,6 +26,7 @@ from rodtrad.core.demo.profiles import Profile
 from rodtrad.core.models import Membership, Role, Unit, User
 from rodtrad.core.services import notifications, people
 from rodtrad.improvement import services
+from rodtrad.improvement.defaults import add_default_categories
 from rodtrad.improvement.generate import ACTION_TITLES, POSITIVE_TEXTS, TEXTS
 from rodtrad.improvement.models import (
     Action,
@@ -390,7 +391,7 @@ def load_improvement(profile: Profile) -> None:
     region = Unit.objects.filter(code=profile.code).first()
     if region is None or Event.objects.filter(unit__path__startswith=region.path).exists():
         return
-    services.ensure_default_categories()
+    add_default_categories()
     demo = _world(profile, region)
     showcase = _showcase(demo)
     everyday = _everyday(demo)

@@ -26,6 +26,7 @@ from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import AuditAction, Membership, Role, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.improvement import services
+from rodtrad.improvement.defaults import add_default_categories
 from rodtrad.improvement.models import (
     Action,
     Affected,
@@ -412,7 +413,7 @@ class World:
         self.now = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         self.today = self.now.date()
         self.settings = services.improvement_settings()
-        services.ensure_default_categories()
+        add_default_categories()
         active = list(Category.objects.filter(active=True).order_by("pk"))
         self.positive = [c for c in active if c.positive]
         self.negative = [c for c in active if not c.positive]

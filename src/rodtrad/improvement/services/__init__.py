@@ -8,7 +8,6 @@ after commit.
 
 from rodtrad.improvement.services.actions import create_action, update_action
 from rodtrad.improvement.services.config import (
-    ensure_default_categories,
     improvement_settings,
     update_settings,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "close_event",
     "create_action",
     "decide_duty",
-    "ensure_default_categories",
     "improvement_settings",
     "move_proposal",
     "open_duty",

@@ -11,7 +11,7 @@ from rodtrad.core.access import Actor
 from rodtrad.core.models import AuditAction, Organisation
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.improvement.models import Category, ImprovementSettings
+from rodtrad.improvement.models import ImprovementSettings
 from rodtrad.improvement.services.base import organisation, require
 
 #: Each setting and its allowed range: days up to a year, hours up to a month.
@@ -23,32 +23,6 @@ SETTING_LIMITS: dict[str, int] = {
     "action_reminder_days": 365,
 }
 SETTING_FIELDS = tuple(SETTING_LIMITS)
-
-#: The category tree every installation starts with: code, name, parent code, duty, positive.
-DEFAULT_CATEGORIES: list[tuple[str, str, str, str, bool]] = [
-    ("vard-och-behandling", "Vård och behandling", "", "", False),
-    ("lakemedel", "Läkemedel", "", "", False),
-    ("diagnostik", "Diagnostik", "", "", False),
-    ("informationsoverforing", "Informationsöverföring och kommunikation", "", "", False),
-    ("medicinteknik", "Medicinteknik", "", "", False),
-    ("vardhygien", "Vårdhygien", "", "", False),
-    ("fall", "Fall", "", "", False),
-    ("bemotande", "Bemötande", "", "", False),
-    ("arbetsmiljo", "Arbetsmiljö", "", "", False),
-    ("arbetsmiljo-tillbud", "Tillbud", "arbetsmiljo", Category.Duty.WORK_INJURY, False),
-    ("arbetsmiljo-olycksfall", "Olycksfall", "arbetsmiljo", Category.Duty.WORK_INJURY, False),
-    ("miljo", "Miljö", "", "", False),
-    ("informationssakerhet", "Informationssäkerhet", "", "", False),
-    (
-        "personuppgiftsincident",
-        "Personuppgiftsincident",
-        "informationssakerhet",
-        Category.Duty.PERSONAL_DATA,
-        False,
-    ),
-    ("sakerhet-och-egendom", "Säkerhet och egendom", "", "", False),
-    ("positiv-handelse", "Positiv händelse", "", "", True),
-]
 
 
 def improvement_settings() -> ImprovementSettings:
@@ -85,30 +59,3 @@ def update_settings(*, by: Actor, version: int | None, **changes: Any) -> Improv
         actor=by, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=obj, changes=changed
     )
     return obj
-
-
-@transaction.atomic
-def ensure_default_categories() -> None:
-    """Create the categories of the default tree that are missing; existing ones are left as they are."""
-    existing = {c.code: c for c in Category.objects.filter(code__in=[row[0] for row in DEFAULT_CATEGORIES])}
-    created = []
-    for position, (code, name, parent_code, duty, positive) in enumerate(DEFAULT_CATEGORIES):
-        if code in existing:
-            continue
-        category = Category.objects.create(
-            code=code,
-            name=name,
-            parent=existing.get(parent_code) if parent_code else None,
-            position=position,
-            duty=duty,
-            positive=positive,
-        )
-        existing[code] = category
-        created.append(category)
-    for category in created:
-        audit.record(
-            actor=None,
-            action=AuditAction.CREATE,
-            obj=category,
-            changes=audit.diff({}, audit.snapshot(category, ("code", "name", "parent", "duty", "positive"))),
-        )

@@ -9,7 +9,7 @@ import pytest
 
 from rodtrad.core.models import Notification, Role, User
 from rodtrad.core.tests.factories import make_user
-from rodtrad.improvement import services
+from rodtrad.improvement.defaults import add_default_categories
 
 
 @dataclass
@@ -40,4 +40,4 @@ def people(orgtree: Any) -> People:
 
 @pytest.fixture
 def categories(db: Any) -> None:
-    services.ensure_default_categories()
+    add_default_categories()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from rodtrad.core.models import Notification
+from rodtrad.core.models import AuditEntry, Notification
 from rodtrad.improvement import services
 from rodtrad.improvement.models import Category, Cause, Duty, Event
 from rodtrad.improvement.tests.factories import (
@@ -372,10 +372,13 @@ def test_stats_count_events_per_category_and_the_causes(orgtree: Any, people: An
 
 
 def test_categories_list_the_active_tree(orgtree: Any, people: Any, api_as: Any) -> None:
-    Category.objects.filter(parent__isnull=False).delete()
-    Category.objects.all().delete()  # a new installation: the first request creates the default tree
-    codes = [c["code"] for c in api_as(people.nobody).get("/event-categories").json()]
-    assert "personuppgiftsincident" in codes and codes[0] == "vard-och-behandling"
+    """The default tree is there from the start (migration 0005); reading it writes nothing."""
+    Category.objects.filter(code="miljo").update(active=False)
+    client = api_as(people.nobody)
+    before = AuditEntry.objects.count()
+    codes = [c["code"] for c in client.get("/event-categories").json()]
+    assert "personuppgiftsincident" in codes and codes[0] == "vard-och-behandling" and "miljo" not in codes
+    assert AuditEntry.objects.count() == before
 
 
 def test_triage_of_a_data_breach_opens_the_imy_clock(orgtree: Any, people: Any, api_as: Any) -> None:

@@ -14,6 +14,7 @@ from rodtrad.core.errors import IllegalTransition, StaleWrite
 from rodtrad.core.models import AuditEntry, Notification
 from rodtrad.core.services import org
 from rodtrad.improvement import services
+from rodtrad.improvement.defaults import add_default_categories
 from rodtrad.improvement.models import Action, Category, Cause, Duty, Event, Harm, Investigation, Proposal
 from rodtrad.improvement.tests.factories import (
     category,
@@ -57,7 +58,7 @@ def test_a_manager_below_the_top_cannot_change_the_deadlines(people: Any) -> Non
 
 
 def test_default_categories_form_the_tree_once(db: Any) -> None:
-    services.ensure_default_categories()
+    add_default_categories()
     assert Category.objects.filter(code="positiv-handelse", positive=True).exists()
     incident = category("personuppgiftsincident")
     assert incident.parent is not None and incident.parent.code == "informationssakerhet"

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rodtrad.improvement import stats
+from rodtrad.improvement.defaults import add_default_categories
 from rodtrad.improvement.models import Affected, Category, Cause, Event, Investigation
 
 UNTIL = dt.date(2026, 6, 15)
@@ -22,10 +23,8 @@ def at(year: int, month: int, day: int = 10, hour: int = 12) -> dt.datetime:
 
 @pytest.fixture
 def cats(db: Any) -> dict[str, Category]:
-    return {
-        code: Category.objects.create(code=code, name=name, position=i)
-        for i, (code, name) in enumerate([("fall", "Fall"), ("lakemedel", "Läkemedel"), ("miljo", "Miljö")])
-    }
+    add_default_categories()
+    return {c.code: c for c in Category.objects.filter(code__in=["fall", "lakemedel", "miljo"])}
 
 
 def add(unit: Any, category: Category, *times: dt.datetime) -> list[Event]:

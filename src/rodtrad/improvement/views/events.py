@@ -55,10 +55,8 @@ STATUS_TABS = ("new", "triaged", "investigating", "closed", "all")
 
 
 def active_categories() -> QuerySet[Category]:
-    """The category tree for the forms; the issue's default tree is created on first use."""
+    """The category tree for the forms (every installation starts with the default tree, migration 0005)."""
     qs: QuerySet[Category] = Category.objects.filter(active=True).order_by("position", "name")
-    if not qs.exists():
-        services.ensure_default_categories()
     return qs
 
 

@@ -13,6 +13,7 @@ from rodtrad.core.errors import IllegalTransition, StaleWrite
 from rodtrad.core.models import AuditEntry, Notification
 from rodtrad.goals import services as goals
 from rodtrad.improvement import services as improvement
+from rodtrad.improvement.defaults import add_default_categories
 from rodtrad.improvement.models import Action, Affected, Category
 from rodtrad.values import services
 from rodtrad.values.models import Story, ValueBase
@@ -312,7 +313,7 @@ def test_only_a_published_story_can_be_lifted(values, people, orgtree):
 
 @pytest.fixture
 def positive_event(people, orgtree):
-    improvement.ensure_default_categories()
+    add_default_categories()
     return improvement.report_event(
         by=people.writer_a1,
         unit=orgtree.a1,
@@ -346,7 +347,7 @@ def test_a_story_from_an_event_keeps_its_source(values, people, orgtree, positiv
 
 
 def test_a_deviation_does_not_become_a_story(people, orgtree):
-    improvement.ensure_default_categories()
+    add_default_categories()
     event = improvement.report_event(
         by=people.writer_a1,
         unit=orgtree.a1,

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from rodtrad.improvement import services as improvement
+from rodtrad.improvement.defaults import add_default_categories
 from rodtrad.improvement.models import Affected, Category
 from rodtrad.values.models import Story, StoryAttachment, StoryLift
 from rodtrad.values.tests.factories import JPEG, make_story, publish, upload
@@ -152,7 +153,7 @@ def test_a_file_over_the_limit_is_refused_with_413(people: Any, values: Any, set
 def test_a_positive_event_prefills_the_story_and_stays_its_source(
     orgtree: Any, people: Any, values: Any
 ) -> None:
-    improvement.ensure_default_categories()
+    add_default_categories()
     event = improvement.report_event(
         by=people.writer_a1,
         unit=orgtree.a1,
