@@ -2,7 +2,7 @@
 
 Both databases stem with Snowball's Swedish algorithm and drop the same stop words, so a
 query finds the same documents on each. PostgreSQL uses its ``swedish`` configuration over
-:class:`SearchEntry` (an expression GIN index, migration 0003); SQLite stems in Python
+:class:`SearchEntry` (a stored vector with a GIN index, migration 0007); SQLite stems in Python
 (``snowballstemmer``) on index and query and matches in an FTS5 table. Every query starts
 from :meth:`DocumentQuerySet.visible_to`, so results and counts never show a document the
 caller may not see.
@@ -59,10 +59,8 @@ SNIPPET_WORDS = 30
 SNIPPET_SCAN_CHARS = 200_000
 _stemmer = snowballstemmer.stemmer("swedish")
 
-#: The vector PostgreSQL's GIN index is built on (migration 0003): the same text, so the planner uses it.
-_PG_PART = "setweight(to_tsvector('swedish'::regconfig, COALESCE(documents_searchentry.{}_terms, '')), '{}')"
-_PG_WEIGHTS = (("title", "A"), ("metadata", "B"), ("body", "C"))
-PG_VECTOR = "(" + " || ".join(_PG_PART.format(column, weight) for column, weight in _PG_WEIGHTS) + ")"
+#: The weighted vector PostgreSQL stores per entry and indexes with GIN (migration 0007).
+PG_VECTOR = "documents_searchentry.vector"
 PG_QUERY = "plainto_tsquery('swedish'::regconfig, %s)"
 #: bm25 weights per column (title, metadata, text), as PostgreSQL's A, B and C weights rank them.
 SQLITE_RANK = "-bm25(documents_search_fts, 10.0, 4.0, 1.0)"

@@ -26,7 +26,7 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS documents_search_ai",
     "DROP TABLE IF EXISTS documents_search_fts",
 ]
-# PostgreSQL: the same expression as rodtrad.documents.search.PG_VECTOR, so the planner uses it.
+# PostgreSQL: an expression index (replaced by a stored vector column in migration 0007).
 POSTGRES_FORWARD = [
     "CREATE INDEX documents_search_vector ON documents_searchentry USING GIN (("
     "setweight(to_tsvector('swedish'::regconfig, COALESCE(title_terms, '')), 'A') || "
