@@ -133,13 +133,25 @@ def subtree_paths(user: Any, action: str) -> list[str] | None:
 
 
 def scope(user: Any, action: str, path_lookup: str) -> Q | None:
-    """The condition on ``path_lookup`` for where ``user`` may ``action``; None means everywhere."""
+    """The condition on ``path_lookup`` for where ``user`` may ``action``; None means everywhere.
+
+    On units themselves (``path``) it tests the path. Through a unit (``unit__path``,
+    ``event__unit__path``) it becomes ``unit IN (the subtrees' units)``: the database finds
+    the units once from the path index and the rows from their table's unit index, where a
+    join to each row's unit to test its path would read every row of a large table.
+    """
     tops = subtree_paths(user, action)
     if tops is None:
         return None
     if not tops:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{path_lookup}__startswith": t}) for t in tops))
+    paths = reduce(or_, (Q(path__startswith=t) for t in tops))
+    if path_lookup == "path":
+        return paths
+    unit = path_lookup.removesuffix("__path")
+    if unit == path_lookup:
+        raise ValueError(f"Not a path lookup: {path_lookup}")
+    return Q(**{f"{unit}__in": Unit.objects.filter(paths).values("pk")})
 
 
 def restrict(

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rodtrad.core import access
-from rodtrad.core.models import Unit
 from rodtrad.core.views import Section
 from rodtrad.improvement.models import Action, Event
 from rodtrad.improvement.views.common import user_of
@@ -27,11 +26,7 @@ def _reports_section(request: HttpRequest) -> dict[str, Any]:
     )
     inbox = None
     if access.can_anywhere(user, "event.handle"):
-        new = Event.objects.filter(status=Event.Status.NEW)
-        where = access.scope(user, "event.handle", "path")  # as unit ids, served by the unit indexes
-        inbox = (
-            new if where is None else new.filter(unit__in=Unit.objects.filter(where).values("pk"))
-        ).count()
+        inbox = Event.objects.filter(status=Event.Status.NEW).visible_to(user, "event.handle").count()
     return {"reports": reports[:SECTION_LIMIT], "more": len(reports) > SECTION_LIMIT, "inbox": inbox}
 
 
