@@ -32,19 +32,20 @@ def daily(func: Any) -> Any:
 
 
 @task()
-def email_notification(notification_id: int) -> bool:
-    """Send the e-mail copy of a notification, once."""
-    note = (
-        Notification.objects.select_related("user")
-        .filter(pk=notification_id, emailed_at__isnull=True)
-        .first()
+def email_notifications(notification_ids: list[int]) -> int:
+    """Send the e-mail copies of notifications, each once; returns how many were sent."""
+    notes = Notification.objects.select_related("user").filter(
+        pk__in=notification_ids, emailed_at__isnull=True
     )
-    if note is None or not note.user.email:
-        return False
-    link = f"{settings.RODTRAD_BASE_URL}{note.url}" if note.url else ""
-    send_mail(note.title, "\n\n".join(p for p in (note.body, link) if p), None, [note.user.email])
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
-    return True
+    sent = 0
+    for note in notes.order_by("pk"):
+        if not note.user.email:
+            continue
+        link = f"{settings.RODTRAD_BASE_URL}{note.url}" if note.url else ""
+        send_mail(note.title, "\n\n".join(p for p in (note.body, link) if p), None, [note.user.email])
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
 
 
 @daily

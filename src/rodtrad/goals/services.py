@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from rodtrad.core.errors import StaleWrite
 from rodtrad.core.models import AuditAction, Organisation, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.core.services.notifications import notify
+from rodtrad.core.services.notifications import notify_after_commit
 from rodtrad.goals import periods
 from rodtrad.goals.models import (
     Activity,
@@ -62,17 +62,6 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 def _require(by: Actor, action: str, obj: Any) -> None:
     if not access.can(by, action, obj):
         raise access.PermissionDenied(action)
-
-
-def _notify_after_commit(users: Iterable[User | None], title: str, body: str = "", *, by: Actor) -> None:
-    """Notify each distinct person once the transaction commits; never the actor themselves."""
-    recipients = {u.pk: u for u in users if u is not None and u.pk != getattr(by, "pk", None)}
-
-    def send() -> None:
-        for user in recipients.values():
-            notify(user, title=title, body=body)
-
-    transaction.on_commit(send)
 
 
 def _organisation() -> Organisation:
@@ -245,7 +234,7 @@ def create_goal(
 
 def _tell_unit(goal: Goal, *, by: Actor) -> None:
     """The unit's manager hears that a goal was broken down to their unit."""
-    _notify_after_commit(
+    notify_after_commit(
         [goal.unit.manager],
         _("New goal for %(unit)s: %(goal)s") % {"unit": goal.unit.name, "goal": goal.title},
         _("A goal above yours was broken down to your unit. Plan activities and indicators for it."),
@@ -378,7 +367,7 @@ def create_activity(*, by: Actor, goal: Goal, title: str, **values: Any) -> Acti
     changes = audit.diff({}, audit.snapshot(activity, ("goal", *ACTIVITY_FIELDS)))
     audit.record(actor=by, action=AuditAction.CREATE, obj=activity, unit=goal.unit, changes=changes)
     if activity.responsible is not None:
-        _notify_after_commit(
+        notify_after_commit(
             [activity.responsible],
             _("You are responsible for %(activity)s") % {"activity": activity.title},
             _("The activity carries out the goal %(goal)s.") % {"goal": goal.title},
@@ -859,7 +848,7 @@ def open_round(
             "units": [None, sorted(u.pk for u in units)],
         },
     )
-    _notify_after_commit(
+    notify_after_commit(
         [u.manager for u in units],
         _("Follow up %(period)s by %(deadline)s") % {"period": found.label, "deadline": deadline.isoformat()},
         _("Write the follow-up of each of your unit's goals and mark it done."),

@@ -7,7 +7,7 @@ Each service runs in one transaction, checks the caller's rights through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Membership, Organisation, Role, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import clean_text, field_error, lock
-from rodtrad.core.services.notifications import notify
+from rodtrad.core.services.notifications import notify_after_commit
 from rodtrad.goals.models import Goal
 from rodtrad.improvement.models import Event
 from rodtrad.values.models import (
@@ -100,17 +100,6 @@ def _organisation() -> Organisation:
     if organisation is None:
         organisation = Organisation.objects.create(name=_("Organisation"))
     return organisation
-
-
-def _notify_after_commit(users: Iterable[User | None], title: str, body: str = "", *, by: Actor) -> None:
-    """Notify each distinct person once the transaction commits; never the actor themselves."""
-    recipients = {u.pk: u for u in users if u is not None and u.pk != getattr(by, "pk", None)}
-
-    def send() -> None:
-        for user in recipients.values():
-            notify(user, title=title, body=body)
-
-    transaction.on_commit(send)
 
 
 def _text(name: str, value: str | None, max_length: int, *, required: str | None = None) -> str:
@@ -528,7 +517,7 @@ def write_story(
     changes = audit.diff({}, audit.snapshot(story, STORY_FIELDS))
     changes["value_words"] = [None, sorted(w.pk for w in value_words)]
     audit.record(actor=by, action=AuditAction.CREATE, obj=story, unit=unit, changes=changes)
-    _notify_after_commit(
+    notify_after_commit(
         _moderators(unit),
         _("A story awaits moderation: %(title)s") % {"title": story.title},
         _("Publish it or return it to the writer with a comment."),
@@ -580,7 +569,7 @@ def resubmit_story(
         if new_words != old_words:
             changes["value_words"] = [old_words, new_words]
     audit.record(actor=by, action=AuditAction.UPDATE, obj=story, unit=story.unit, changes=changes)
-    _notify_after_commit(
+    notify_after_commit(
         _moderators(story.unit),
         _("A story awaits moderation: %(title)s") % {"title": story.title},
         by=by,
@@ -604,7 +593,7 @@ def publish_story(story: Story, *, by: Actor, version: int | None) -> Story:
     story.save()
     changes = audit.diff(before, audit.snapshot(story, STORY_FIELDS))
     audit.record(actor=by, action=AuditAction.UPDATE, obj=story, unit=story.unit, changes=changes)
-    _notify_after_commit(
+    notify_after_commit(
         [story.author], _("Your story was published: %(title)s") % {"title": story.title}, by=by
     )
     return story
@@ -627,7 +616,7 @@ def return_story(story: Story, *, by: Actor, version: int | None, comment: str) 
     story.save()
     changes = audit.diff(before, audit.snapshot(story, STORY_FIELDS))
     audit.record(actor=by, action=AuditAction.UPDATE, obj=story, unit=story.unit, changes=changes)
-    _notify_after_commit(
+    notify_after_commit(
         [story.author], _("Your story was returned: %(title)s") % {"title": story.title}, comment, by=by
     )
     return story

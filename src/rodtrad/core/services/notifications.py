@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_tasks import task
 
 from rodtrad.core.models import Notification, User
 
 
 def notify(user: User, *, title: str, body: str = "", url: str = "") -> Notification:
     """Store the notification now; queue its e-mail once the transaction commits."""
-    note = Notification.objects.create(user=user, title=title[:300], body=body, url=url[:500])
-    if user.email:
-        from rodtrad.core.tasks import email_notification
-
-        transaction.on_commit(lambda: email_notification.enqueue(note.pk))
-    return note
+    return notify_many([user], title=title, body=body, url=url)[0]
 
 
 def notify_many(users: Iterable[User], *, title: str, body: str = "", url: str = "") -> list[Notification]:
@@ -28,6 +23,8 @@ def notify_many(users: Iterable[User], *, title: str, body: str = "", url: str =
     A unit's handlers hear of every new event: one row and one task each would make the report's
     cost grow with the number of handlers (on SQLite, a write transaction per row).
     """
+    from rodtrad.core.tasks import email_notifications
+
     people = list(users)
     notes = Notification.objects.bulk_create(
         Notification(user=user, title=title[:300], body=body, url=url[:500]) for user in people
@@ -38,12 +35,13 @@ def notify_many(users: Iterable[User], *, title: str, body: str = "", url: str =
     return notes
 
 
-@task()
-def email_notifications(notification_ids: list[int]) -> int:
-    """Send the e-mail copies of several notifications, each once; returns how many were sent."""
-    from rodtrad.core.tasks import email_notification
-
-    return sum(email_notification.call(pk) for pk in notification_ids)
+def notify_after_commit(
+    users: Iterable[User | None], title: str, body: str = "", url: str = "", *, by: Any = None
+) -> None:
+    """Notify each distinct person once the transaction commits (nobody if it rolls back); never ``by``."""
+    recipients = {u.pk: u for u in users if u is not None and u.pk != getattr(by, "pk", None)}
+    if recipients:
+        transaction.on_commit(lambda: notify_many(recipients.values(), title=title, body=body, url=url))
 
 
 def unread(user: User) -> QuerySet[Notification]:

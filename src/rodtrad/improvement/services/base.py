@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -16,7 +15,6 @@ from rodtrad.core import access, pnr
 from rodtrad.core.access import Actor
 from rodtrad.core.models import Organisation, Unit, User
 from rodtrad.core.services.common import field_error
-from rodtrad.core.services.notifications import notify_many
 
 #: A phone's clock may run a little ahead of the server's; a report "now" must not be refused.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -114,20 +112,6 @@ def nearest_people_with(action: str, unit: Unit) -> list[User]:
     found = list(holders)
     deepest = found[0].depth if found else 0  # type: ignore[attr-defined]
     return [u for u in found if u.depth == deepest]  # type: ignore[attr-defined]
-
-
-def notify_after_commit(
-    users: Iterable[User | None], title: str, body: str = "", url: str = "", *, by: Actor
-) -> None:
-    """Notify each distinct person once the transaction commits; never the actor themselves."""
-    recipients = {u.pk: u for u in users if u is not None and u.pk != getattr(by, "pk", None)}
-    if not recipients:
-        return
-
-    def send() -> None:
-        notify_many(recipients.values(), title=title, body=body, url=url)
-
-    transaction.on_commit(send)
 
 
 def event_url(pk: int) -> str:

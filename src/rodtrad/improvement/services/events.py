@@ -15,6 +15,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
+from rodtrad.core.services.notifications import notify_after_commit
 from rodtrad.improvement.models import (
     Affected,
     Category,
@@ -34,7 +35,6 @@ from rodtrad.improvement.services.base import (
     event_url,
     free_text,
     learning_url,
-    notify_after_commit,
     past_moment,
     people_with,
     require,

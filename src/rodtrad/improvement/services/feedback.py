@@ -15,12 +15,12 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
+from rodtrad.core.services.notifications import notify_after_commit
 from rodtrad.improvement.models import Complaint, Event, PdsaEntry, Proposal
 from rodtrad.improvement.services.base import (
     active_unit,
     choice,
     free_text,
-    notify_after_commit,
     past_date,
     people_with,
     proposal_url,
