@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from rodtrad.core.models import DailyJobRun, Notification
 
@@ -29,6 +30,18 @@ def daily(func: Any) -> Any:
     """Register a task to be enqueued once a day by the workers."""
     DAILY_JOBS[func.name] = func
     return func
+
+
+def enqueue_with_data(job: Any, *args: Any) -> None:
+    """Enqueue ``job`` so that it exists exactly when the data it is about does.
+
+    The database backend writes the task in the current transaction: it commits or rolls back
+    with that data, and no worker sees it before. Any other backend is told after commit.
+    """
+    if isinstance(job.get_backend(), DatabaseBackend):
+        job.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: job.enqueue(*args))
 
 
 @task()

@@ -33,7 +33,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Membership, Role, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.core.services.notifications import notify_after_commit
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.documents import importer, search
 from rodtrad.documents.defaults import DEFAULT_TYPES
 from rodtrad.documents.extract import BINARY_TYPES, SUPPORTED, UnreadableFile, extract_text
@@ -491,7 +491,7 @@ def submit(document_id: int, *, by: Actor, version: int | None, reviewers: Itera
     _transition(
         doc, working, {State.DRAFT}, to, by=by, action=AuditAction.SUBMIT, extra={"reviewers": sorted(people)}
     )
-    notify_after_commit(
+    notify_many(
         people.values(),
         _("Please review %(document)s") % {"document": doc},
         _("You are named as a reviewer. Comment and mark your review done."),
@@ -523,7 +523,7 @@ def review(
     if done and not working.reviews.filter(done_at__isnull=True).exists():
         _transition(doc, working, {State.REVIEW}, State.APPROVAL, by=by, action=AuditAction.REVIEW)
         if doc.owner is not None:
-            notify_after_commit(
+            notify_many(
                 [doc.owner],
                 _("%(document)s is reviewed") % {"document": doc},
                 _("Every reviewer is done; the document awaits approval."),
@@ -557,7 +557,7 @@ def approve(
     _transition(doc, working, {State.APPROVAL}, to, by=by, action=action, extra={"comment": comment})
     if doc.owner is not None:
         title = _("%(document)s was approved") if approve else _("%(document)s was sent back")
-        notify_after_commit([doc.owner], title % {"document": doc}, comment)
+        notify_many([doc.owner], title % {"document": doc}, comment)
     return doc
 
 

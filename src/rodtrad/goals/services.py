@@ -22,7 +22,7 @@ from rodtrad.core.errors import StaleWrite
 from rodtrad.core.models import AuditAction, Organisation, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.core.services.notifications import notify_after_commit
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.goals import periods
 from rodtrad.goals.models import (
     Activity,
@@ -234,7 +234,7 @@ def create_goal(
 
 def _tell_unit(goal: Goal, *, by: Actor) -> None:
     """The unit's manager hears that a goal was broken down to their unit."""
-    notify_after_commit(
+    notify_many(
         [goal.unit.manager],
         _("New goal for %(unit)s: %(goal)s") % {"unit": goal.unit.name, "goal": goal.title},
         _("A goal above yours was broken down to your unit. Plan activities and indicators for it."),
@@ -367,7 +367,7 @@ def create_activity(*, by: Actor, goal: Goal, title: str, **values: Any) -> Acti
     changes = audit.diff({}, audit.snapshot(activity, ("goal", *ACTIVITY_FIELDS)))
     audit.record(actor=by, action=AuditAction.CREATE, obj=activity, unit=goal.unit, changes=changes)
     if activity.responsible is not None:
-        notify_after_commit(
+        notify_many(
             [activity.responsible],
             _("You are responsible for %(activity)s") % {"activity": activity.title},
             _("The activity carries out the goal %(goal)s.") % {"goal": goal.title},
@@ -848,7 +848,7 @@ def open_round(
             "units": [None, sorted(u.pk for u in units)],
         },
     )
-    notify_after_commit(
+    notify_many(
         [u.manager for u in units],
         _("Follow up %(period)s by %(deadline)s") % {"period": found.label, "deadline": deadline.isoformat()},
         _("Write the follow-up of each of your unit's goals and mark it done."),

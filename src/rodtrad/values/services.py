@@ -25,7 +25,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Membership, Organisation, Role, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import clean_text, field_error, lock
-from rodtrad.core.services.notifications import notify_after_commit
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.goals.models import Goal
 from rodtrad.improvement.models import Event
 from rodtrad.values.models import (
@@ -517,7 +517,7 @@ def write_story(
     changes = audit.diff({}, audit.snapshot(story, STORY_FIELDS))
     changes["value_words"] = [None, sorted(w.pk for w in value_words)]
     audit.record(actor=by, action=AuditAction.CREATE, obj=story, unit=unit, changes=changes)
-    notify_after_commit(
+    notify_many(
         _moderators(unit),
         _("A story awaits moderation: %(title)s") % {"title": story.title},
         _("Publish it or return it to the writer with a comment."),
@@ -569,7 +569,7 @@ def resubmit_story(
         if new_words != old_words:
             changes["value_words"] = [old_words, new_words]
     audit.record(actor=by, action=AuditAction.UPDATE, obj=story, unit=story.unit, changes=changes)
-    notify_after_commit(
+    notify_many(
         _moderators(story.unit),
         _("A story awaits moderation: %(title)s") % {"title": story.title},
         by=by,
@@ -593,9 +593,7 @@ def publish_story(story: Story, *, by: Actor, version: int | None) -> Story:
     story.save()
     changes = audit.diff(before, audit.snapshot(story, STORY_FIELDS))
     audit.record(actor=by, action=AuditAction.UPDATE, obj=story, unit=story.unit, changes=changes)
-    notify_after_commit(
-        [story.author], _("Your story was published: %(title)s") % {"title": story.title}, by=by
-    )
+    notify_many([story.author], _("Your story was published: %(title)s") % {"title": story.title}, by=by)
     return story
 
 
@@ -616,7 +614,7 @@ def return_story(story: Story, *, by: Actor, version: int | None, comment: str) 
     story.save()
     changes = audit.diff(before, audit.snapshot(story, STORY_FIELDS))
     audit.record(actor=by, action=AuditAction.UPDATE, obj=story, unit=story.unit, changes=changes)
-    notify_after_commit(
+    notify_many(
         [story.author], _("Your story was returned: %(title)s") % {"title": story.title}, comment, by=by
     )
     return story

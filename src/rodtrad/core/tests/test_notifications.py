@@ -61,3 +61,18 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(orgtree: Any) -> None
         raise RuntimeError("refused")
     assert not Notification.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_notifications_and_their_email_task_are_written_with_the_change(orgtree: Any) -> None:
+    """Committed together: a crash right after the change's commit cannot lose them."""
+    karin = make_user("karin", unit=orgtree.a1, email="karin@example.org")
+    with transaction.atomic():
+        notifications.notify(karin, title="Ny händelse")
+        assert Notification.objects.count() == DBTaskResult.objects.count() == 1
+
+
+def test_each_person_is_told_once_and_never_the_one_who_acted(orgtree: Any) -> None:
+    karin = make_user("karin", unit=orgtree.a1)
+    olle = make_user("olle", unit=orgtree.a1)
+    notes = notifications.notify_many([karin, None, olle, karin], title="Ny händelse", by=olle)
+    assert [n.user for n in notes] == [karin]

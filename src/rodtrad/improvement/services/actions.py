@@ -16,7 +16,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.core.services.notifications import notify_after_commit
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.improvement.models import Action
 from rodtrad.improvement.services.base import (
     action_url,
@@ -107,7 +107,7 @@ def create_action(
 
 
 def _tell_owner(action: Action, *, by: Actor) -> None:
-    notify_after_commit(
+    notify_many(
         [action.owner],
         _("You own the action %(title)s") % {"title": action.title},
         _("Due %(date)s.") % {"date": action.due_date.isoformat()},

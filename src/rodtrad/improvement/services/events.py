@@ -15,7 +15,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.core.services.notifications import notify_after_commit
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.improvement.models import (
     Affected,
     Category,
@@ -108,7 +108,7 @@ def report_event(
         if event.positive
         else _("A new event was reported in %(unit)s")
     )
-    notify_after_commit(
+    notify_many(
         people_with("event.handle", event.unit),
         title % {"unit": event.unit.name},
         _("%(category)s, %(time)s. Assess it in the inbox.")
@@ -205,7 +205,7 @@ def _record_opened(duties: list[Duty], event: Event, *, by: Actor) -> None:
             unit=event.unit,
             changes=audit.diff({}, audit.snapshot(duty, ("event", "kind", "started_at", "deadline"))),
         )
-        notify_after_commit(
+        notify_many(
             people_with("duty.decide", event.unit),
             _("%(duty)s: decide by %(deadline)s")
             % {
@@ -381,7 +381,7 @@ def close_event(event: Event, *, by: Actor, version: int, comment: str) -> Event
         unit=event.unit,
         changes={**changes, "closing_comment": [None, event.closing_comment]},
     )
-    notify_after_commit(
+    notify_many(
         [event.reporter],
         _("Your report %(event)s is closed") % {"event": event},
         event.closing_comment,
@@ -464,7 +464,7 @@ def publish_learning(*, by: Actor, event: Event, title: str, summary: str) -> Le
         unit=event.unit,
         changes=audit.diff({}, audit.snapshot(learning, LEARNING_FIELDS)),
     )
-    notify_after_commit(
+    notify_many(
         [event.reporter],
         _("Something was learned from your report: %(title)s") % {"title": learning.title},
         _("Thank you for reporting. The learning is now shared with the whole organisation."),

@@ -15,7 +15,7 @@ from rodtrad.core.errors import IllegalTransition
 from rodtrad.core.models import AuditAction, Unit, User
 from rodtrad.core.services import audit
 from rodtrad.core.services.common import field_error, lock
-from rodtrad.core.services.notifications import notify_after_commit
+from rodtrad.core.services.notifications import notify_many
 from rodtrad.improvement.models import Complaint, Event, PdsaEntry, Proposal
 from rodtrad.improvement.services.base import (
     active_unit,
@@ -137,7 +137,7 @@ def submit_proposal(*, by: Actor, unit: Unit, title: str, idea: str) -> Proposal
         unit=proposal.unit,
         changes=audit.diff({}, audit.snapshot(proposal, PROPOSAL_FIELDS)),
     )
-    notify_after_commit(
+    notify_many(
         people_with("proposal.handle", proposal.unit),
         _("New improvement proposal in %(unit)s: %(title)s")
         % {"unit": proposal.unit.name, "title": proposal.title},
@@ -172,7 +172,7 @@ def move_proposal(proposal: Proposal, *, by: Actor, version: int, status: str, r
         unit=proposal.unit,
         changes=audit.diff(before, audit.snapshot(proposal, PROPOSAL_FIELDS)),
     )
-    notify_after_commit(
+    notify_many(
         [proposal.submitted_by],
         _("Your proposal %(title)s: %(status)s")
         % {"title": proposal.title, "status": proposal.get_status_display()},
