@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from rodtrad.core.management.commands import worker as worker_command
 from rodtrad.core.models import DailyJobRun, Notification
 from rodtrad.core.services import notifications, people
 from rodtrad.core.tasks import DAILY_JOBS, claim_daily_jobs
@@ -56,3 +58,18 @@ def test_each_daily_job_is_claimed_once_a_day_whatever_the_number_of_workers(db)
     assert DailyJobRun.objects.filter(day=day).count() == len(DAILY_JOBS)
     assert DBTaskResult.objects.count() == len(DAILY_JOBS)
     assert claim_daily_jobs("worker-2", today=day + dt.timedelta(days=1)) == first
+
+
+def test_a_worker_loop_runs_its_job_again_after_a_failure(db):
+    """The daily claims and the WAL checkpoints keep going when one round fails."""
+    calls: list[int] = []
+    stop = threading.Event()
+
+    def job() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database was busy")
+        stop.set()
+
+    worker_command._loop(job, "a test job", stop, every=0)
+    assert len(calls) == 2

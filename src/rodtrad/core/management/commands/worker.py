@@ -6,24 +6,25 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
-from rodtrad.core.tasks import claim_daily_jobs, import_all_tasks
+from rodtrad.core.tasks import CHECKPOINT_EVERY, checkpoint_wal, claim_daily_jobs, import_all_tasks
 
 log = logging.getLogger(__name__)
 
 
-def _daily_loop(worker_id: str, stop: threading.Event, every: float) -> None:
+def _loop(job: Callable[[], Any], what: str, stop: threading.Event, every: float) -> None:
     while not stop.is_set():
         try:
             close_old_connections()
-            claim_daily_jobs(worker_id)
-        except Exception:  # a failed claim is retried on the next round
-            log.exception("claiming daily jobs failed")
+            job()
+        except Exception:  # retried on the next round
+            log.exception("%s failed", what)
         finally:
             connection.close()
         stop.wait(every)
@@ -46,7 +47,11 @@ class Command(BaseCommand):
         if batch:
             claim_daily_jobs(worker_id)
         else:
-            threading.Thread(target=_daily_loop, args=(worker_id, stop, daily_every), daemon=True).start()
+            daily = (lambda: claim_daily_jobs(worker_id), "claiming daily jobs", stop, daily_every)
+            threading.Thread(target=_loop, args=daily, daemon=True).start()
+            if connection.vendor == "sqlite":
+                wal = (checkpoint_wal, "checkpointing the WAL", stop, CHECKPOINT_EVERY)
+                threading.Thread(target=_loop, args=wal, daemon=True).start()
         self.stdout.write(f"Worker {worker_id} running.")
         worker = Worker(
             queue_names=["*"],
