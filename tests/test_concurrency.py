@@ -81,6 +81,6 @@ def test_concurrent_writers_on_several_processes(tmp_path: Path) -> None:
             if "DATABASE_URL" not in inst.env:  # SQLite: what `rodtrad worker` does every few seconds
                 code = "from rodtrad.core.tasks import checkpoint_wal; print(*checkpoint_wal())"
                 busy, frames, done = map(int, inst.run("shell", "-v", "0", "-c", code).stdout.split()[-3:])
-                assert busy == 0 and frames > 0 and done == frames  # the writes were in the log, now all copied
+                assert busy == 0 and frames > 0 and done == frames  # the writes were in the log; all copied
         verify = inst.run("audit", "verify", "--quiet", check=False)
         assert verify.returncode == 0, verify.stderr
