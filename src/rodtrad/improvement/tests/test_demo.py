@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from rodtrad.core import pnr
 from rodtrad.core.demo import loader
-from rodtrad.core.models import AuditEntry, User
+from rodtrad.core.models import AuditEntry, Notification, User
+from rodtrad.core.services import notifications
 from rodtrad.improvement.demo import load_improvement
 from rodtrad.improvement.models import (
     Action,
@@ -93,6 +94,8 @@ def test_reporting_duties_complaints_and_the_managers_inbox() -> None:
     assert Event.objects.visible_to(chef).filter(unit=chef.home_unit, status=Event.Status.NEW).count() >= 3
     elsewhere = Event.objects.visible_to(chef).exclude(unit__path__startswith=chef.home_unit.path)
     assert not elsewhere.exclude(reporter=chef).exists()  # beyond the subtree, only what chef reported
+    unread = notifications.unread(chef)  # this week's events are new; the history's are read
+    assert unread.exists() and unread.count() < Notification.objects.filter(user=chef).count()
     reporter = User.objects.get(username="rapportor")
     mine = Event.objects.filter(reporter=reporter)
     assert mine.filter(status=Event.Status.CLOSED).exclude(closing_comment="").exists()
