@@ -124,7 +124,7 @@ TEMPLATES = [
 # instead of failing); DATABASE_URL=postgres://... switches to PostgreSQL.
 # Each server process keeps its connection (with its parsed schema and page cache) instead
 # of opening one per request; `rodtrad worker` checkpoints the WAL every few seconds, off the
-# request path, and the automatic checkpoint after 10,000 pages (40 MB) is only the safety net.
+# request path, before SQLite's own automatic checkpoint (after 1,000 pages) comes due.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -142,7 +142,6 @@ else:
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA cache_size=-32000;"
-                    "PRAGMA wal_autocheckpoint=10000;"
                 ),
             },
         }

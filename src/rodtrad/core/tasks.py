@@ -39,8 +39,8 @@ CHECKPOINT_EVERY = 5.0
 def checkpoint_wal() -> tuple[int, int, int]:
     """Copy SQLite's write-ahead log into the database without blocking anyone (PASSIVE).
 
-    The worker does it every few seconds, so a request never pays for a checkpoint after its
-    commit (settings: the automatic one is only a safety net). Returns SQLite's (busy, frames
+    The worker does it every few seconds, so a request seldom pays for a checkpoint after its
+    commit (SQLite's automatic one comes due after 1,000 pages). Returns SQLite's (busy, frames
     in the log, frames checkpointed).
     """
     with connection.cursor() as cursor:
