@@ -641,17 +641,14 @@ def _to_revise_section(request: HttpRequest) -> dict[str, Any]:
     """Due and overdue documents the user owns or may edit; hidden from everyone else."""
     user = _user(request)
     tops = access.subtree_paths(user, "document.edit")
-    mine = Q(owner=user)
-    if tops is None:
-        mine = Q()
-    for top in tops or []:
-        mine |= Q(unit__path__startswith=top)
     qs: QuerySet[Document]
     if tops == []:  # only their own documents, which their owner always sees
         own = Document.objects.filter(owner=user).due_for_review(timezone.localdate())
         qs = own.select_related("type", "unit", "owner")
     else:
-        qs = services.due_for_review(None, by=user).filter(mine)
+        editable = access.scope(user, "document.edit", "unit__path")
+        qs = services.due_for_review(None, by=user)
+        qs = qs if editable is None else qs.filter(editable | Q(owner=user))
     qs = qs.order_by("unit__path", "review_by", "number")
     documents = list(qs[: SECTION_LIMIT + 1])
     return {
