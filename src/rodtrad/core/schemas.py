@@ -34,9 +34,19 @@ Version = Annotated[int, Field(ge=1, le=MAX_ID, description="The version the cha
 
 
 def text(max_length: int, min_length: int = 0) -> Any:
-    """A trimmed string without NUL characters, within the column's length."""
+    """A trimmed string without NUL characters, within the column's length.
+
+    The length is checked before trimming too: the schema's ``maxLength`` speaks of the text as sent.
+    """
+
+    def as_sent(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > max_length:
+            raise ValueError(f"String should have at most {max_length} characters")
+        return value
+
     return Annotated[
         str,
+        BeforeValidator(as_sent),
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
         AfterValidator(_no_nul),
     ]
