@@ -323,7 +323,8 @@ class SearchHitOut(Schema):
 
 class SearchPage(Schema):
     items: list[SearchHitOut]
-    count: int
+    count: int = Field(description=f"Hits the caller may see, counted up to {search.COUNT_LIMIT}.")
+    count_exact: bool = Field(description=f"False when more than {search.COUNT_LIMIT} documents match.")
 
 
 @router.get("/search", response={200: SearchPage, 401: ErrorOut, 404: ErrorOut})
@@ -332,7 +333,7 @@ def search_documents(request: HttpRequest, params: Query[SearchIn]) -> Any:
     results = search.Results(caller(request), params.q, _filters(params))
     page = results[params.offset : params.offset + params.limit]
     items = [{"document": h.document, "rank": h.rank, "snippet": str(h.snippet)} for h in page]
-    return {"items": items, "count": results.count()}
+    return {"items": items, "count": results.count(), "count_exact": results.count_exact}
 
 
 class PublicDocumentOut(Schema):

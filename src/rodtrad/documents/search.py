@@ -20,10 +20,11 @@ import html
 import re
 import threading
 from array import array
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any, overload
 
 import snowballstemmer
@@ -71,6 +72,10 @@ TOP = 500
 #: Ids a page asks about per query while it walks a ranking; each next query asks 4 times as many.
 FIRST_CHUNK = 100
 LAST_CHUNK = 4096
+#: Search counts exactly up to here and then says "more than", as search engines do: an exact
+#: count of a word most documents contain costs a visibility check per match, and nobody pages
+#: through a thousand hits.
+COUNT_LIMIT = 1000
 GENERATION_SQL = "SELECT value FROM documents_searchgeneration WHERE id = 1"
 #: Fixed SQL; the match expression is a parameter.
 SQLITE_RANKING = (
@@ -227,26 +232,38 @@ def search(user: Any, q: str, filters: Filters = Filters()) -> QuerySet[Document
 
 
 def snippet(text: str, terms: Iterable[str], size: int = SNIPPET_WORDS) -> SafeString:
-    """About ``size`` words around the first hit, hits in ``<mark>``, everything else escaped."""
+    """About ``size`` words around the first hit, hits in ``<mark>``, everything else escaped.
+
+    The text is read only up to the first hit and the words after it, so a long document's
+    snippet costs no more than a short one's.
+    """
     wanted = set(terms)
-    text = text[:SNIPPET_SCAN_CHARS]
-    found = list(WORD.finditer(text))
-    if not found:
+    found = WORD.finditer(text[:SNIPPET_SCAN_CHARS])
+    before: deque[re.Match[str]] = deque(maxlen=size // 4)  # the words just before the first hit
+    opening: list[re.Match[str]] = []  # the first words, for a text without a hit
+    earlier = False  # words left out before the window
+    for match in found:
+        if _is_hit(match.group().lower(), wanted):
+            window = [*before, match, *islice(found, size - len(before) - 1)]
+            later = next(found, None) is not None
+            break
+        earlier = earlier or len(before) == before.maxlen
+        before.append(match)
+        if len(opening) <= size:
+            opening.append(match)
+    else:
+        window, earlier, later = opening[:size], False, len(opening) > size
+    if not window:
         return SafeString("")
-    hits = {i for i, m in enumerate(found) if _is_hit(m.group().lower(), wanted)}
-    first = min(hits) if hits else 0
-    start = max(0, first - size // 4)
-    end = min(len(found), start + size)
-    pieces: list[str] = ["… " if start > 0 else ""]
-    position = found[start].start()
-    for i in range(start, end):
-        if i in hits:
-            match = found[i]
-            pieces.append(_plain(text[position : match.start()]))
+    pieces: list[str] = ["… " if earlier else ""]
+    position = window[0].start()
+    for match in window:
+        if _is_hit(match.group().lower(), wanted):
+            pieces.append(_plain(match.string[position : match.start()]))
             pieces.append(format_html("<mark>{}</mark>", match.group()))
             position = match.end()
-    pieces.append(_plain(text[position : found[end - 1].end()]))
-    pieces.append(" …" if end < len(found) else "")
+    pieces.append(_plain(window[-1].string[position : window[-1].end()]))
+    pieces.append(" …" if later else "")
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
 
 
@@ -352,8 +369,8 @@ class Results:
     A page walks the query's :func:`ranking` and asks the database which of the next ids
     the caller may see (with the filters), until the page is full; when the caller may see
     too few of the best ranked, it asks for a longer ranking and walks again. Then it reads
-    only the page's documents and texts. The count is one query without ranking. Pages and
-    counts hold exactly what :func:`search` finds, in its order.
+    only the page's documents and texts. The count is one query without ranking that stops
+    past :data:`COUNT_LIMIT`. Pages hold exactly what :func:`search` finds, in its order.
     """
 
     def __init__(self, user: Any, q: str, filters: Filters = Filters()) -> None:  # noqa: B008
@@ -362,9 +379,17 @@ class Results:
         self._count: int | None = None
 
     def count(self) -> int:
+        """How many hits the caller may see, at most :data:`COUNT_LIMIT` (see :attr:`count_exact`)."""
         if self._count is None:
-            self._count = _matching(self.visible, _argument(self.q)).count()
-        return self._count
+            matching = _matching(self.visible, _argument(self.q)).order_by().values("pk")
+            self._count = matching[: COUNT_LIMIT + 1].count()
+        return min(self._count, COUNT_LIMIT)
+
+    @property
+    def count_exact(self) -> bool:
+        """False when more than :data:`COUNT_LIMIT` documents match: the count then says "more than"."""
+        self.count()
+        return self._count is not None and self._count <= COUNT_LIMIT
 
     def __len__(self) -> int:
         return self.count()

@@ -113,6 +113,15 @@ def test_snippet_around_a_late_hit():
     assert result.startswith("… ") and result.endswith(" …") and "<mark>förbättringen</mark>" in result
 
 
+def test_snippet_without_a_hit_or_with_hits_near_the_start():
+    assert search.snippet("Rutin för läkemedel.", ["förbättring"]) == "Rutin för läkemedel"
+    opening = search.snippet(" ".join(f"ord{n}" for n in range(50)), ["förbättring"])
+    assert opening.startswith("ord0 ") and opening.endswith("ord29 …")
+    early = search.snippet("Vi gör förbättringar, fler förbättringar. Slut.", ["förbättring"])
+    assert early == "Vi gör <mark>förbättringar</mark>, fler <mark>förbättringar</mark>. Slut"
+    assert search.snippet("", ["förbättring"]) == ""
+
+
 def test_visibility_in_results_and_counts(orgtree, staff, api_as):
     text = "Förbättringar av arbetsmiljön."
     public = _published(staff, orgtree.a, "Öppen", text, classification_k=0)
@@ -290,6 +299,19 @@ def test_the_api_pages_through_ranked_hits(orgtree, staff, api_as):
     assert first["count"] == rest["count"] == 7
     ranks = [item["rank"] for item in first["items"] + rest["items"]]
     assert ranks == sorted(ranks, reverse=True)
+
+
+def test_counts_stop_past_the_limit_and_say_so(orgtree, staff, api_as, client, monkeypatch):
+    _ranked(staff, orgtree)  # A sees all 7 hits; B sees 4 (the K 3 ones are hidden from B)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+    many = api_as(staff.reader_a1).get("/search?q=förbättring&limit=10").json()
+    assert (many["count"], many["count_exact"], len(many["items"])) == (4, False, 7)
+    few = api_as(staff.reader_b1).get("/search?q=förbättring").json()
+    assert (few["count"], few["count_exact"]) == (4, True)  # hidden hits count for nothing
+    client.force_login(staff.reader_a1)
+    assert "Fler än 4 dokument hittades" in client.get("/documents/search/", {"q": "förbättring"}).text
+    client.force_login(staff.reader_b1)
+    assert "4 dokument hittades" in client.get("/documents/search/", {"q": "förbättring"}).text
 
 
 def test_a_repeated_search_reuses_its_ranking_until_the_index_changes(orgtree, staff, api_as):
