@@ -71,7 +71,6 @@ def _category(field: str, value: Any) -> Category:
     return value
 
 
-@transaction.atomic
 def report_event(
     *,
     by: Actor,
@@ -83,7 +82,11 @@ def report_event(
     immediate_action: str = "",
     positive: bool = False,
 ) -> Event:
-    """The quick report: anyone signed in may report for any unit; the unit's handlers hear of it."""
+    """The quick report: anyone signed in may report for any unit; the unit's handlers hear of it.
+
+    Everything that only reads (checks, the handlers) comes before the transaction: on SQLite a
+    transaction holds the one write lock, and reports are what many people write at once.
+    """
     event = Event(
         unit=active_unit("unit", unit),
         reporter=by if isinstance(by, User) else None,
@@ -95,30 +98,26 @@ def report_event(
     )
     event.positive = bool(positive) or event.category.positive
     require(by, "event.report", event)
-    event.save()
-    audit.record(
-        actor=by,
-        action=AuditAction.CREATE,
-        obj=event,
-        unit=event.unit,
-        changes=audit.diff({}, audit.snapshot(event, REPORT_FIELDS)),
-    )
+    handlers = people_with("event.handle", event.unit)
     title = (
         _("A positive event was reported in %(unit)s")
         if event.positive
         else _("A new event was reported in %(unit)s")
     )
-    notify_many(
-        people_with("event.handle", event.unit),
-        title % {"unit": event.unit.name},
-        _("%(category)s, %(time)s. Assess it in the inbox.")
-        % {
-            "category": event.category.name,
-            "time": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
-        },
-        event_url(event.pk),
-        by=by,
-    )
+    body = _("%(category)s, %(time)s. Assess it in the inbox.") % {
+        "category": event.category.name,
+        "time": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    with transaction.atomic():
+        event.save()
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=event,
+            unit=event.unit,
+            changes=audit.diff({}, audit.snapshot(event, REPORT_FIELDS)),
+        )
+        notify_many(handlers, title % {"unit": event.unit.name}, body, event_url(event.pk), by=by)
     return event
 
 
