@@ -18,6 +18,7 @@ from rodtrad.core.schemas import (
     Id,
     Moment,
     Pagination,
+    UnitRef,
     Version,
     caller,
     errors,
@@ -32,12 +33,6 @@ from rodtrad.core.tree import subtree
 
 router = Router(tags=["organisation"])
 UnitKind = Annotated[Unit.Kind, inline_choices(Unit.Kind, "UnitKind")]
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class UnitOut(Schema):

@@ -225,6 +225,22 @@ def caller(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+def resolve_ids(model: type[Any], pks: list[int], field: str) -> list[Any]:
+    """The objects a client names by id, once each in the order given; a 400 names the first unknown id."""
+    found = {obj.pk: obj for obj in model.objects.filter(pk__in=pks)}
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        message = _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": missing[0]}
+        raise ValidationError({field: [message]})
+    return [found[pk] for pk in dict.fromkeys(pks)]
+
+
 def resolve_id(model: type[Any], pk: int | None, field: str) -> Any:
     """The object a client names by id, or a 400 naming the field."""
     if pk is None:

@@ -18,9 +18,11 @@ from rodtrad.core.schemas import (
     FieldErrorsOut,
     Id,
     Pagination,
+    UnitRef,
     Version,
     caller,
     resolve_id,
+    resolve_ids,
     text,
 )
 from rodtrad.core.services.common import field_error
@@ -36,12 +38,6 @@ class TypeOut(Schema):
     kind: DocumentType.Kind
     name: str
     review_months: int
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class Classification(BodyIn):
@@ -250,13 +246,6 @@ class ProgressOut(Schema):
     units: list[UnitProgressOut]
 
 
-def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
-    found = list(model.objects.filter(pk__in=pks))
-    if len(found) != len(set(pks)):
-        raise field_error(field, _("No such %(model)s.") % {"model": model._meta.verbose_name})
-    return found
-
-
 def _visible(request: HttpRequest, document_id: int) -> Document:
     """The document if the caller may see it (else 404), without logging a read."""
     return get_object_or_404(Document.objects.visible_to(caller(request)), pk=document_id)
@@ -285,7 +274,7 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("references") is not None:
         values["references"] = [(r["source"], r.get("clause", "")) for r in data["references"]]
     if data.get("readers") is not None:
-        values["readers"] = _fks(User, data["readers"], "readers")
+        values["readers"] = resolve_ids(User, data["readers"], "readers")
     return values
 
 
@@ -526,7 +515,7 @@ def get_version(
 def submit(request: HttpRequest, document_id: Id, payload: SubmitIn) -> Any:
     """Draft → review with the named reviewers, or → awaiting approval without reviewers."""
     _visible(request, document_id)
-    reviewers = _fks(User, payload.reviewers, "reviewers")
+    reviewers = resolve_ids(User, payload.reviewers, "reviewers")
     services.submit(document_id, by=caller(request), version=payload.version, reviewers=reviewers)
     return _detail(document_id, request)
 
@@ -556,7 +545,7 @@ def approve(request: HttpRequest, document_id: Id, payload: ApproveIn) -> Any:
 def publish(request: HttpRequest, document_id: Id, payload: PublishIn) -> Any:
     """Publish the approved version, optionally asking units and roles to confirm reading it."""
     _visible(request, document_id)
-    units = None if payload.read_units is None else _fks(Unit, payload.read_units, "read_units")
+    units = None if payload.read_units is None else resolve_ids(Unit, payload.read_units, "read_units")
     services.publish(
         document_id,
         by=caller(request),

@@ -14,11 +14,13 @@ from rodtrad.core.schemas import (
     BodyIn,
     Id,
     Pagination,
+    UnitRef,
     Version,
     caller,
     errors,
     inline_choices,
     resolve_id,
+    resolve_ids,
     text,
 )
 from rodtrad.core.services.common import field_error
@@ -45,22 +47,6 @@ SexChoice = Annotated[Sex, inline_choices(Sex, "Sex")]
 FollowUpStatus = Annotated[FollowUp.Status, inline_choices(FollowUp.Status, "FollowUpStatus")]
 ActivityStatus = Annotated[Activity.Status, inline_choices(Activity.Status, "ActivityStatus")]
 LightChoice = Annotated[rollup.Light, inline_choices(rollup.Light, "Light")]
-
-
-def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
-    found = {obj.pk: obj for obj in model.objects.filter(pk__in=pks)}
-    missing = [pk for pk in pks if pk not in found]
-    if missing:
-        raise field_error(
-            field, _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": missing[0]}
-        )
-    return [found[pk] for pk in dict.fromkeys(pks)]
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class StatusOut(Schema):
@@ -232,7 +218,7 @@ def _goal_values(data: dict[str, Any]) -> dict[str, Any]:
         if key in values:
             values[key] = resolve_id(model, values[key], key)
     if values.get("indicators") is not None:
-        values["indicators"] = _fks(Indicator, values["indicators"], "indicators")
+        values["indicators"] = resolve_ids(Indicator, values["indicators"], "indicators")
     return values
 
 
@@ -276,7 +262,7 @@ class BreakdownOut(Schema):
 def breakdown(request: HttpRequest, goal_id: Id, payload: BreakdownIn) -> Any:
     """ "Bryt ned": child goals for the chosen units in one step; their managers are told."""
     get_object_or_404(_goals(request), pk=goal_id)
-    units = _fks(Unit, payload.units, "units")
+    units = resolve_ids(Unit, payload.units, "units")
     done = services.breakdown(
         goal_id, by=caller(request), units=units, title=payload.title, description=payload.description
     )
@@ -615,7 +601,7 @@ def list_rounds(request: HttpRequest, filters: Query[RoundFilter]) -> Any:
 @router.post("/followup-rounds", response={201: RoundOut, **errors(400, 403)})
 def open_round(request: HttpRequest, payload: RoundIn) -> Any:
     """Open a round (quality coordinators, for units in their subtree); managers of its units are told."""
-    units = _fks(Unit, payload.units, "units")
+    units = resolve_ids(Unit, payload.units, "units")
     opened = services.open_round(
         by=caller(request), period=payload.period, deadline=payload.deadline, units=units, title=payload.title
     )

@@ -24,6 +24,7 @@ from rodtrad.core.schemas import (
     Id,
     Moment,
     Pagination,
+    UnitRef,
     Version,
     caller,
     errors,
@@ -123,12 +124,6 @@ class _TwoStepPage:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class PersonRef(Schema):

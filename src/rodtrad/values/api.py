@@ -19,18 +19,19 @@ from ninja.errors import ValidationError as InvalidRequest
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from rodtrad.core.api import UnitRef
 from rodtrad.core.models import Organisation, Unit, User
 from rodtrad.core.schemas import (
     BodyIn,
     ErrorOut,
     Id,
     Pagination,
+    UnitRef,
     Version,
     caller,
     errors,
     inline_choices,
     resolve_id,
+    resolve_ids,
 )
 from rodtrad.core.schemas import text as bounded
 from rodtrad.core.services import feedback
@@ -44,17 +45,6 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 StoryKind = Annotated[Story.Kind, inline_choices(Story.Kind, "StoryKind")]
 StoryStatus = Annotated[Story.Status, inline_choices(Story.Status, "StoryStatus")]
 MEDIA_ERRORS: dict[int, Any] = {413: ErrorOut, 415: ErrorOut}
-
-
-def _fks(model: type[Any], pks: list[int], field: str) -> list[Any]:
-    """The objects a client names by id, in the order given, or a 400 naming the first unknown one."""
-    found = {obj.pk: obj for obj in model.objects.filter(pk__in=pks)}
-    missing = [pk for pk in pks if pk not in found]
-    if missing:
-        raise field_error(
-            field, _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": missing[0]}
-        )
-    return [found[pk] for pk in dict.fromkeys(pks)]
 
 
 # ---- value bases and words ---------------------------------------------------------------------
@@ -311,7 +301,7 @@ def create_dialogue(request: HttpRequest, payload: DialogueIn) -> Any:
         held_on=data["held_on"],
         facilitator=resolve_id(User, data["facilitator"], "facilitator"),
         participants=data["participants"],
-        value_words=_fks(ValueWord, data["value_words"], "value_words"),
+        value_words=resolve_ids(ValueWord, data["value_words"], "value_words"),
         conclusions=data["conclusions"],
         commitments=[
             (c["title"], resolve_id(User, c["owner"], "commitments"), c["due_date"])
@@ -528,7 +518,7 @@ def create_story(request: HttpRequest) -> Any:
             title=values["title"],
             text=values["text"],
             kind=values["kind"],
-            value_words=_fks(ValueWord, values["value_words"], "value_words"),
+            value_words=resolve_ids(ValueWord, values["value_words"], "value_words"),
             consent=values["consent"],
             attachments=[(f, alts[i] if i < len(alts) else "") for i, f in enumerate(files)],
             source_event=event,
@@ -591,7 +581,7 @@ def resubmit_story(request: HttpRequest, story_id: Id, payload: ResubmitIn) -> A
         title=data["title"],
         text=data["text"],
         kind=data["kind"],
-        value_words=_fks(ValueWord, words, "value_words") if words is not None else None,
+        value_words=resolve_ids(ValueWord, words, "value_words") if words is not None else None,
     )
     return _story(request, story.pk)
 

@@ -94,6 +94,15 @@ def test_whole_workflow_over_the_api(orgtree, staff, api_as):
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
 
 
+def test_an_unknown_reviewer_is_a_400_naming_the_id_and_changes_nothing(orgtree, staff, api_as):
+    doc = make_document(staff.editor, orgtree.a)
+    body = {"version": doc.version, "reviewers": [staff.quality.pk, 999_999]}
+    r = api_as(staff.editor).post(f"/documents/{doc.pk}/submit", body)
+    assert r.status_code == 400, r.content
+    assert "999999" in str(r.json()) and "reviewers" in str(r.json())
+    assert api_as(staff.editor).get(f"/documents/{doc.pk}").json()["status"] == "draft"
+
+
 def test_stale_write_is_409(orgtree, staff, api_as):
     doc = make_document(staff.editor, orgtree.a)
     client = api_as(staff.editor)
