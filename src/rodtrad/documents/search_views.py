@@ -30,6 +30,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     hits: list[search.Hit] = []
     page: Page[search.Hit] | None = None
+    pages_open = False  # more hits than counted: the last page is not known
     q = ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
@@ -41,13 +42,20 @@ def document_search(request: HttpRequest) -> HttpResponse:
             classification=data["classification"],
             due_for_review=True if data["due"] else None,
         )
-        page = Paginator(search.Results(request.user, q, filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        results = search.Results(request.user, q, filters)
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         hits = list(page.object_list)
+        pages_open = not results.count_exact
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "q": q, "hits": hits, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "q": q,
+        "hits": hits,
+        "page": page,
+        "pages_open": pages_open,
+        "query": query.urlencode(),
+    }
     template = (
         "documents/search_results.html" if request.headers.get("HX-Request") else "documents/search.html"
     )
