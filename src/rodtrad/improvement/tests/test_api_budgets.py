@@ -124,3 +124,24 @@ def test_the_quick_report_with_its_notifications_costs_the_same_for_two_handlers
     assert handlers == 4  # quality_r, quality_a, manager_a and manager_a1: roles on A1 and above
     assert Notification.objects.filter(title__contains="Enhet A1").count() == handlers + 10
     assert DBTaskResult.objects.count() == tasks + 1  # one e-mail task per report, however many handlers
+
+
+def test_the_quick_report_reads_before_its_transaction(orgtree: Any, people: Any, api_as: Any) -> None:
+    """On SQLite a transaction holds the one write lock from its start, and reports are what many
+    people write at once: inside it the report only writes, and reads the audit chain's head."""
+    api = api_as(people.nurse_a1)
+    body = {
+        "unit": orgtree.a1.pk,
+        "occurred_at": "2026-01-05T10:00:00+01:00",
+        "description": "Föll.",
+        "category": category("fall").pk,
+        "affected": "patient",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post("/events", body).status_code == 201
+    statements = [q["sql"] for q in queries.captured_queries]
+    start = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    end = next(i for i, sql in enumerate(statements) if sql.startswith("RELEASE SAVEPOINT"))
+    reads = [sql for sql in statements[start:end] if sql.startswith("SELECT")]
+    assert len(reads) == 1 and '"core_audithead"' in reads[0], reads
+    assert any('"core_notification"' in sql for sql in statements[start:end])  # the handlers are told
