@@ -53,6 +53,17 @@ def _counts(api: Any) -> dict[str, int]:
     return counts
 
 
+def _report(orgtree: Any) -> dict[str, Any]:
+    """A quick report's body: a fall at enhet A1."""
+    return {
+        "unit": orgtree.a1.pk,
+        "occurred_at": "2026-01-05T10:00:00+01:00",
+        "description": "Föll.",
+        "category": category("fall").pk,
+        "affected": "patient",
+    }
+
+
 def test_the_lists_stay_within_budget_and_do_not_grow_with_the_rows(
     orgtree: Any, people: Any, api_as: Any
 ) -> None:
@@ -74,13 +85,7 @@ def test_the_quick_report_and_the_inbox_use_a_fixed_number_of_queries(
     count, the page's ids and its rows."""
     _grow(orgtree, people, 3)
     api = api_as(people.nurse_a1)
-    body = {
-        "unit": orgtree.a1.pk,
-        "occurred_at": "2026-01-05T10:00:00+01:00",
-        "description": "Föll.",
-        "category": category("fall").pk,
-        "affected": "patient",
-    }
+    body = _report(orgtree)
     api.post("/events", body)
     with django_assert_max_num_queries(12):  # with the handlers' notifications and their e-mail task
         assert api.post("/events", body).status_code == 201
@@ -95,13 +100,7 @@ def test_the_quick_report_with_its_notifications_costs_the_same_for_two_handlers
 ) -> None:
     """The handlers' notifications go in one insert and their e-mails in one task."""
     api = api_as(people.nurse_a1)
-    body = {
-        "unit": orgtree.a1.pk,
-        "occurred_at": "2026-01-05T10:00:00+01:00",
-        "description": "Föll.",
-        "category": category("fall").pk,
-        "affected": "patient",
-    }
+    body = _report(orgtree)
 
     def report() -> int:
         with (
@@ -130,13 +129,7 @@ def test_the_quick_report_reads_before_its_transaction(orgtree: Any, people: Any
     """On SQLite a transaction holds the one write lock from its start, and reports are what many
     people write at once: inside it the report only writes, and reads the audit chain's head."""
     api = api_as(people.nurse_a1)
-    body = {
-        "unit": orgtree.a1.pk,
-        "occurred_at": "2026-01-05T10:00:00+01:00",
-        "description": "Föll.",
-        "category": category("fall").pk,
-        "affected": "patient",
-    }
+    body = _report(orgtree)
     with CaptureQueriesContext(connection) as queries:
         assert api.post("/events", body).status_code == 201
     statements = [q["sql"] for q in queries.captured_queries]
