@@ -243,6 +243,16 @@ def test_search_page_and_htmx_results(corpus, staff, client):
     assert client.get("/documents/search/", {"q": "fotboll"}).status_code == 200
 
 
+def test_every_page_has_a_search_box_for_documents(corpus, staff, client):
+    assert 'id="site-search-q"' not in client.get("/login/").text  # only for the signed-in
+    client.force_login(staff.reader_a1)
+    home = client.get("/").text
+    assert 'action="/documents/search/" role="search"' in home and 'id="site-search-q" name="q"' in home
+    assert 'href="/documents/search/"' in client.get("/documents/").text
+    search_page = client.get("/documents/search/", {"q": "förbättringar"}).text
+    assert search_page.count('role="search"') == 1  # the page's own form, not a second one above it
+
+
 def _ranked(staff: Any, orgtree: Any) -> list[Any]:
     """Seven hits for "förbättring" with different ranks; the K 3 ones only members of A see."""
     return [
