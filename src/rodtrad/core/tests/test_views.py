@@ -60,7 +60,10 @@ def test_reader_is_refused_admin_pages_with_403(orgtree, url):
 def test_login_page_renders_and_signs_in(orgtree):
     make_user("anna", unit=orgtree.a1, role="reader", password="correct-horse-42")
     client = Client()
-    assert client.get(reverse("core:login")).status_code == 200
+    page = client.get(reverse("core:login"))
+    assert page.status_code == 200
+    for public in ("/public/documents/", "/vision/"):  # what anyone may read is linked from here
+        assert f'href="{public}"' in page.text and Client().get(public).status_code == 200
     response = client.post(reverse("core:login"), {"username": "anna", "password": "correct-horse-42"})
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
