@@ -149,6 +149,9 @@ class DocumentPatch(BodyIn):
 class DocumentFilter(Schema):
     type: Id | None = None
     unit: Id | None = Field(None, description="Documents scoped to this unit's subtree.")
+    applies_to: Id | None = Field(
+        None, description="What the unit follows: scoped to it, a unit above it or the whole organisation."
+    )
     status: Document.Status | None = None
     classification: int | None = Field(None, ge=0, le=4, description="The K level.")
     due_for_review: bool | None = Field(None, description="Published, review due within 30 days or overdue.")
@@ -289,9 +292,11 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> Any:
 def _filters(filters: DocumentFilter) -> search.Filters:
     """The list's query parameters as search filters; an unknown unit is a 404."""
     unit = get_object_or_404(Unit, pk=filters.unit) if filters.unit is not None else None
+    applies_to = get_object_or_404(Unit, pk=filters.applies_to) if filters.applies_to is not None else None
     return search.Filters(
         type=filters.type,
         unit=unit,
+        applies_to=applies_to,
         status=filters.status,
         classification=filters.classification,
         due_for_review=filters.due_for_review,

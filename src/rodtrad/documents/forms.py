@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rodtrad.core.forms import ShellForm, UnitCodeField, UsernameField, VersionedForm
 from rodtrad.core.models import Role, Unit, User
 from rodtrad.documents.models import LEVELS, Document, DocumentReference, DocumentType
+from rodtrad.documents.search import Filters
 
 #: "ISO 9001 (5.2)" or "ISO 9001 5.2": a source and its clause; "SOSFS 2011:9" has no clause.
 _CLAUSE = re.compile(r"^(?P<source>.+?)\s+(?:\((?P<paren>[^()]+)\)|(?P<bare>\d+(?:\.\d+)+))$")
@@ -216,6 +217,11 @@ class FilterForm(ShellForm):
         label=_("Type"), queryset=DocumentType.objects.all(), required=False, empty_label=_("All types")
     )
     unit = UnitCodeField(label=_("Unit (code)"), required=False, help_text=_("Includes the units below."))
+    applies_to = UnitCodeField(
+        label=_("Applies to (unit code)"),
+        required=False,
+        help_text=_("Its own documents, those of the units above it and the whole organisation's."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Document.Status.choices]
     )
@@ -227,6 +233,18 @@ class FilterForm(ShellForm):
         empty_value=None,
     )
     due = forms.BooleanField(label=_("Due for review"), required=False)
+
+    def filters(self) -> Filters:
+        """The valid form's choices as the filters the list, search and exports share."""
+        data = self.cleaned_data
+        return Filters(
+            type=data["type"].pk if data["type"] else None,
+            unit=data["unit"],
+            applies_to=data["applies_to"],
+            status=data["status"] or None,
+            classification=data["classification"],
+            due_for_review=True if data["due"] else None,
+        )
 
 
 class ReviewDueForm(ShellForm):

@@ -72,6 +72,12 @@ class DocumentQuerySet(models.QuerySet["Document"]):
     def in_subtree(self, unit: Unit) -> DocumentQuerySet:
         return self.filter(unit__path__startswith=unit.path)
 
+    def applying_to(self, unit: Unit) -> DocumentQuerySet:
+        """What people in ``unit`` are to follow: documents scoped to it, to a unit above it, or
+        to the whole organisation (a scope covers its subtree)."""
+        above = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+        return self.filter(Q(unit__isnull=True) | _units_where(Q(path__in=above)))
+
     def due_for_review(self, today: dt.date, within_days: int = REVIEW_WARNING_DAYS) -> DocumentQuerySet:
         """Published documents whose review date has passed or falls within ``within_days``."""
         return self.filter(

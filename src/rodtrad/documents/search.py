@@ -169,6 +169,7 @@ class Filters:
 
     type: int | None = None
     unit: Unit | None = None
+    applies_to: Unit | None = None
     status: str | None = None
     classification: int | None = None
     due_for_review: bool | None = None
@@ -179,13 +180,16 @@ def apply_filters(qs: DocumentQuerySet, filters: Filters, today: dt.date | None 
         qs = qs.filter(type_id=filters.type)
     if filters.unit is not None:
         qs = qs.in_subtree(filters.unit)
+    if filters.applies_to is not None:
+        qs = qs.applying_to(filters.applies_to)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     if filters.classification is not None:
         qs = qs.filter(classification_k=filters.classification)
-    if filters.due_for_review is not None:
-        due = Document.objects.due_for_review(today or timezone.localdate()).values("pk")
-        qs = qs.filter(pk__in=due) if filters.due_for_review else qs.exclude(pk__in=due)
+    if filters.due_for_review:
+        qs = qs.due_for_review(today or timezone.localdate())
+    elif filters.due_for_review is not None:
+        qs = qs.exclude(pk__in=Document.objects.due_for_review(today or timezone.localdate()).values("pk"))
     return qs
 
 

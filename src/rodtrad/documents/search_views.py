@@ -20,7 +20,7 @@ class SearchForm(FilterForm):
     id_prefix = "search"
 
     q = forms.CharField(label=_("Search for"), max_length=500, required=False)
-    field_order = ["q", "type", "unit", "status", "classification", "due"]
+    field_order = ["q", "type", "unit", "applies_to", "status", "classification", "due"]
 
 
 @login_required
@@ -33,16 +33,8 @@ def document_search(request: HttpRequest) -> HttpResponse:
     pages_open = False  # more hits than counted: the last page is not known
     q = ""
     if form.is_valid() and form.cleaned_data["q"].strip():
-        data = form.cleaned_data
-        q = data["q"].strip()
-        filters = search.Filters(
-            type=data["type"].pk if data["type"] else None,
-            unit=data["unit"],
-            status=data["status"] or None,
-            classification=data["classification"],
-            due_for_review=True if data["due"] else None,
-        )
-        results = search.Results(request.user, q, filters)
+        q = form.cleaned_data["q"].strip()
+        results = search.Results(request.user, q, form.filters())
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         hits = list(page.object_list)
         pages_open = not results.count_exact

@@ -35,7 +35,7 @@ from rodtrad.core.history import describe
 from rodtrad.core.models import AuditAction, AuditEntry, User
 from rodtrad.core.services import feedback
 from rodtrad.core.views import Section
-from rodtrad.documents import services
+from rodtrad.documents import search, services
 from rodtrad.documents.forms import (
     ApproveForm,
     DiffForm,
@@ -114,13 +114,14 @@ def _export_query(form: FilterForm) -> str:
     """The list's filters as the export endpoints take them: ids where the form takes codes."""
     if not form.is_bound or not form.is_valid():
         return ""  # an invalid filter lists nothing, so no export link is shown
-    data = form.cleaned_data
+    filters = form.filters()
     params = {
-        "type": data["type"].pk if data["type"] else None,
-        "unit": data["unit"].pk if data["unit"] else None,
-        "status": data["status"] or None,
-        "classification": data["classification"],
-        "due_for_review": "true" if data["due"] else None,
+        "type": filters.type,
+        "unit": filters.unit.pk if filters.unit else None,
+        "applies_to": filters.applies_to.pk if filters.applies_to else None,
+        "status": filters.status,
+        "classification": filters.classification,
+        "due_for_review": "true" if filters.due_for_review else None,
     }
     return urlencode({name: value for name, value in params.items() if value is not None})
 
@@ -135,17 +136,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         qs = qs.none()
     elif form.is_bound:
-        data = form.cleaned_data
-        if data["type"] is not None:
-            qs = qs.filter(type=data["type"])
-        if data["unit"] is not None:
-            qs = qs.in_subtree(data["unit"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["classification"] is not None:
-            qs = qs.filter(classification_k=data["classification"])
-        if data["due"]:
-            qs = qs.due_for_review(timezone.localdate())
+        qs = search.apply_filters(qs, form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -156,6 +147,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "export_query": _export_query(form),
         "today": timezone.localdate(),
         "can_create": access.can_anywhere(user, "document.edit"),
+        "home_unit": user.home_unit,
     }
     return render(request, "documents/list.html", context)
 

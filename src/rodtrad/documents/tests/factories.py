@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rodtrad.core.models import Unit, User
+from rodtrad.core.access import Actor
+from rodtrad.core.models import Unit
 from rodtrad.documents import services
 from rodtrad.documents.models import Document, DocumentType
 
@@ -21,7 +22,7 @@ def make_document(
 
 
 def publish_document(
-    doc: Document, *, editor: User, approver: User, read_units: list[Unit] | None = None, **publish: Any
+    doc: Document, *, editor: Actor, approver: Actor, read_units: list[Unit] | None = None, **publish: Any
 ) -> Document:
     """Take a draft through submit, approval and publication."""
     doc = services.submit(doc.pk, by=editor, version=None)

@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import Role
 from rodtrad.core.tests.factories import make_user
 from rodtrad.documents.tests.factories import doc_type, make_document, publish_document
@@ -217,3 +218,32 @@ def test_a_number_where_a_date_is_expected_is_422_not_a_unix_time(orgtree, staff
 
 def test_an_overlong_search_is_422(orgtree, staff, api_as):
     assert api_as(staff.editor).get("/search?q=" + "ö" * 2000).status_code == 422
+
+
+def test_what_applies_to_a_unit(orgtree, staff, api_as, client):
+    """A unit follows its own documents, those of the units above it and the whole organisation's."""
+    scopes = {"Hela": None, "Region": orgtree.region, "A": orgtree.a, "A1": orgtree.a1, "B": orgtree.b}
+    docs = {
+        name: publish_document(
+            make_document(SYSTEM, unit, title=f"Rutin {name}"), editor=SYSTEM, approver=SYSTEM
+        )
+        for name, unit in scopes.items()
+    }
+    api = api_as(staff.reader_a1)
+
+    def ids(path: str) -> set[int]:
+        response = api.get(path)
+        assert response.status_code == 200, response.content
+        return {item.get("document", item)["id"] for item in response.json()["items"]}
+
+    for_a1 = {docs[name].pk for name in ("Hela", "Region", "A", "A1")}
+    assert ids(f"/documents?applies_to={orgtree.a1.pk}&limit=100") == for_a1
+    assert ids(f"/documents?applies_to={orgtree.a.pk}&limit=100") == for_a1 - {docs["A1"].pk}
+    assert ids(f"/search?q=handhygien&applies_to={orgtree.a1.pk}") == for_a1
+    assert api.get("/documents?applies_to=999999").status_code == 404
+    client.force_login(staff.reader_a1)
+    listed = client.get("/documents/").text
+    assert 'href="?applies_to=A1"' in listed and "Dokument som gäller för Enhet A1" in listed
+    listed = client.get("/documents/", {"applies_to": "A1"}).text
+    assert [name for name in scopes if f"Rutin {name}</a>" in listed] == ["Hela", "Region", "A", "A1"]
+    assert "applies_to=" + str(orgtree.a1.pk) in listed  # the export links keep the filter

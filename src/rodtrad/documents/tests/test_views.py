@@ -510,8 +510,8 @@ def grow(staff: Any, orgtree: Any, n: int) -> None:
 
 
 PAGES: dict[str, tuple[str, int]] = {
-    "list": ("documents:documents", 7),
-    "filtered": ("documents:documents", 7),
+    "list": ("documents:documents", 8),  # with the person's home unit, for what applies to it
+    "filtered": ("documents:documents", 8),
     "review_due": ("documents:review_due", 6),
     "home": ("core:home", 15),  # Att läsa, and the improvement and story sections of an editor
     "public_list": ("public:documents", 3),
