@@ -320,7 +320,9 @@ def ranking(q: str, at_least: int | None = None) -> Ranking:
     argument = _argument(q)
     if argument is None:
         return Ranking(array("q"), array("d"), complete=True)
-    now = generation()
+    with _rankings_lock:  # a query never ranked here needs no look at the generation
+        ranked_before = any(key[1] == argument for key in _rankings)
+    now = generation() if ranked_before else None
     if now is not None:
         with _rankings_lock:
             kept = _rankings.get((now, argument))

@@ -9,6 +9,13 @@ import pytest
 
 from rodtrad.core.models import Role, User
 from rodtrad.core.tests.factories import make_user
+from rodtrad.documents import search
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_rankings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test ranks afresh: a ranking kept by an earlier test would change what a test counts."""
+    monkeypatch.setattr(search, "_rankings", type(search._rankings)())
 
 
 @dataclass
