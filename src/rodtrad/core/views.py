@@ -100,8 +100,8 @@ def _profile_section(request: HttpRequest) -> dict[str, Any]:
     for membership in Membership.objects.filter(user=user).select_related("unit").order_by("unit__path"):
         row = grouped.setdefault(membership.unit_id, {"unit": membership.unit, "roles": []})
         row["roles"].append(membership.get_role_display())
-    home_unit = Unit.objects.filter(pk=user.home_unit_id).first() if user.home_unit_id else None
-    return {"person": user, "home_unit": home_unit, "units": list(grouped.values())}
+    # Read through the person, so the other sections of Min sida find it there too.
+    return {"person": user, "home_unit": user.home_unit, "units": list(grouped.values())}
 
 
 def _notifications_section(request: HttpRequest) -> dict[str, Any]:

@@ -625,8 +625,13 @@ def review_due(request: HttpRequest) -> HttpResponse:
 
 
 def _to_read_section(request: HttpRequest) -> dict[str, Any]:
-    documents = list(services.to_read(_user(request))[: SECTION_LIMIT + 1])
-    return {"documents": documents[:SECTION_LIMIT], "more": len(documents) > SECTION_LIMIT}
+    user = _user(request)
+    documents = list(services.to_read(user)[: SECTION_LIMIT + 1])
+    return {
+        "documents": documents[:SECTION_LIMIT],
+        "more": len(documents) > SECTION_LIMIT,
+        "home_unit": user.home_unit,  # Min sida shows it already: no query of its own
+    }
 
 
 def _to_revise_section(request: HttpRequest) -> dict[str, Any]:

@@ -242,6 +242,7 @@ def test_what_applies_to_a_unit(orgtree, staff, api_as, client):
     assert ids(f"/search?q=handhygien&applies_to={orgtree.a1.pk}") == for_a1
     assert api.get("/documents?applies_to=999999").status_code == 404
     client.force_login(staff.reader_a1)
+    assert 'href="/documents/?applies_to=A1">Dokument som gäller för Enhet A1' in client.get("/").text
     listed = client.get("/documents/").text
     assert 'href="?applies_to=A1"' in listed and "Dokument som gäller för Enhet A1" in listed
     listed = client.get("/documents/", {"applies_to": "A1"}).text
