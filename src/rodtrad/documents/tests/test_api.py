@@ -248,3 +248,19 @@ def test_what_applies_to_a_unit(orgtree, staff, api_as, client):
     listed = client.get("/documents/", {"applies_to": "A1"}).text
     assert [name for name in scopes if f"Rutin {name}</a>" in listed] == ["Hela", "Region", "A", "A1"]
     assert "applies_to=" + str(orgtree.a1.pk) in listed  # the export links keep the filter
+
+
+def test_confirming_a_read_reads_the_document_before_its_transaction(orgtree, staff, api_as):
+    """A whole unit confirms at once after a publication; on SQLite a transaction holds the one
+    write lock, so inside it only the receipt and the audit chain's head are read."""
+    doc = publish_document(
+        make_document(staff.editor, orgtree.a), editor=staff.editor, approver=staff.approver
+    )
+    reader = api_as(staff.reader_a1)
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.post(f"/documents/{doc.pk}/read", {}).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    start = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    end = statements.index(f"RELEASE {statements[start]}")
+    reads = [sql.split(" FROM ")[1].split()[0] for sql in statements[start:end] if sql.startswith("SELECT")]
+    assert sorted(reads) == ['"core_audithead"', '"documents_readreceipt"'], reads
