@@ -236,8 +236,7 @@ def resolve_ids(model: type[Any], pks: list[int], field: str) -> list[Any]:
     found = {obj.pk: obj for obj in model.objects.filter(pk__in=pks)}
     missing = [pk for pk in pks if pk not in found]
     if missing:
-        message = _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": missing[0]}
-        raise ValidationError({field: [message]})
+        raise _unknown(model, missing[0], field)
     return [found[pk] for pk in dict.fromkeys(pks)]
 
 
@@ -247,6 +246,10 @@ def resolve_id(model: type[Any], pk: int | None, field: str) -> Any:
         return None
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
-        message = _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": pk}
-        raise ValidationError({field: [message]})
+        raise _unknown(model, pk, field)
     return obj
+
+
+def _unknown(model: type[Any], pk: int, field: str) -> ValidationError:
+    message = _("No %(model)s with id %(id)s.") % {"model": model._meta.verbose_name, "id": pk}
+    return ValidationError({field: [message]})

@@ -291,12 +291,14 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> Any:
 
 def _filters(filters: DocumentFilter) -> search.Filters:
     """The list's query parameters as search filters; an unknown unit is a 404."""
-    unit = get_object_or_404(Unit, pk=filters.unit) if filters.unit is not None else None
-    applies_to = get_object_or_404(Unit, pk=filters.applies_to) if filters.applies_to is not None else None
+
+    def unit(pk: int | None) -> Unit | None:
+        return get_object_or_404(Unit, pk=pk) if pk is not None else None
+
     return search.Filters(
         type=filters.type,
-        unit=unit,
-        applies_to=applies_to,
+        unit=unit(filters.unit),
+        applies_to=unit(filters.applies_to),
         status=filters.status,
         classification=filters.classification,
         due_for_review=filters.due_for_review,

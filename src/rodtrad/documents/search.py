@@ -191,10 +191,10 @@ def apply_filters(qs: DocumentQuerySet, filters: Filters, today: dt.date | None 
         qs = qs.filter(status=filters.status)
     if filters.classification is not None:
         qs = qs.filter(classification_k=filters.classification)
-    if filters.due_for_review:
-        qs = qs.due_for_review(today or timezone.localdate())
-    elif filters.due_for_review is not None:
-        qs = qs.exclude(pk__in=Document.objects.due_for_review(today or timezone.localdate()).values("pk"))
+    if filters.due_for_review is not None:
+        today = today or timezone.localdate()
+        due = Document.objects.due_for_review(today).values("pk")
+        qs = qs.due_for_review(today) if filters.due_for_review else qs.exclude(pk__in=due)
     return qs
 
 
@@ -337,7 +337,7 @@ def ranking(q: str, at_least: int | None = None) -> Ranking:
     limit = None if at_least is None else max(at_least, TOP)
     # Each row carries the generation it was ranked at: one statement, one state of the index.
     # Read with a plain cursor: the ORM's per-row work would cost as much as the ranking.
-    found_rows = _run_ranking(*_ranking_sql(argument, limit))
+    found_rows = _ranked_rows(argument, limit)
     found = Ranking(
         array("q", [row[0] for row in found_rows]),
         array("d", [row[1] for row in found_rows]),
@@ -351,31 +351,23 @@ def ranking(q: str, at_least: int | None = None) -> Ranking:
     return found
 
 
-def _ranking_sql(argument: str, limit: int | None) -> tuple[str, list[Any]]:
-    """SQL for the ids, ranks and index generation of the best ``limit`` matches, in search's order."""
-    params: list[Any] = [argument] if connection.vendor == "sqlite" else [argument, argument]
-    sql = SQLITE_RANKING if connection.vendor == "sqlite" else PG_RANKING
-    if limit is not None:
-        sql += " LIMIT %s"
-        params.append(limit)
-    return sql, params
+def _ranked_rows(argument: str, limit: int | None) -> list[tuple[Any, ...]]:
+    """Ids, ranks and the index generation of the best ``limit`` matches, in :func:`search`'s order.
 
-
-def _run_ranking(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """The ranking statement's rows; on PostgreSQL found through the GIN index, also for a common word.
-
-    PostgreSQL's planner prices ``@@`` as a cheap operator, so for a word in most documents it
-    reads the whole table and tests every row (15 ms at 20,000 documents) where the index gives
-    the matches in 3. Sequential scans are turned off for this one statement, in the same
-    message: in autocommit the three run as one implicit transaction, and in an enclosing
-    transaction the RESET puts the setting back (client-side parameter binding, Django's
-    default, allows several statements).
+    On PostgreSQL the matches come through the GIN index, also for a common word: its planner
+    prices ``@@`` as a cheap operator, so for a word in most documents it reads the whole table
+    and tests every row (15 ms at 20,000 documents) where the index gives the matches in 3.
+    Sequential scans are turned off for this one statement, in the same message: in autocommit
+    the three run as one implicit transaction, and in an enclosing transaction the RESET puts
+    the setting back (client-side parameter binding, Django's default, allows several statements).
     """
+    tail, tail_params = ("", []) if limit is None else (" LIMIT %s", [limit])
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
+        if connection.vendor == "sqlite":
+            cursor.execute(SQLITE_RANKING + tail, [argument, *tail_params])
         else:
-            cursor.execute(f"SET LOCAL enable_seqscan = off; {sql}; RESET enable_seqscan", params)
+            sql = f"SET LOCAL enable_seqscan = off; {PG_RANKING}{tail}; RESET enable_seqscan"
+            cursor.execute(sql, [argument, argument, *tail_params])
             cursor.nextset()  # past the SET, to the ranking's rows
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows

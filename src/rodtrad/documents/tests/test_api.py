@@ -15,6 +15,7 @@ from django.utils import timezone
 from rodtrad.core.access import SYSTEM
 from rodtrad.core.models import Role
 from rodtrad.core.tests.factories import make_user
+from rodtrad.core.tests.statements import in_first_transaction
 from rodtrad.documents.tests.factories import doc_type, make_document, publish_document
 from rodtrad.documents.tests.samples import pdf_bytes
 
@@ -259,8 +260,6 @@ def test_confirming_a_read_reads_the_document_before_its_transaction(orgtree, st
     reader = api_as(staff.reader_a1)
     with CaptureQueriesContext(connection) as queries:
         assert reader.post(f"/documents/{doc.pk}/read", {}).status_code == 200
-    statements = [q["sql"] for q in queries.captured_queries]
-    start = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
-    end = statements.index(f"RELEASE {statements[start]}")
-    reads = [sql.split(" FROM ")[1].split()[0] for sql in statements[start:end] if sql.startswith("SELECT")]
+    inside = in_first_transaction(queries.captured_queries)
+    reads = [sql.split(" FROM ")[1].split()[0] for sql in inside if sql.startswith("SELECT")]
     assert sorted(reads) == ['"core_audithead"', '"documents_readreceipt"'], reads

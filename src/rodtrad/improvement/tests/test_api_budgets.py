@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from rodtrad.core.models import Notification, Role, User
 from rodtrad.core.tests.factories import make_user
+from rodtrad.core.tests.statements import in_first_transaction
 from rodtrad.improvement import services
 from rodtrad.improvement.models import Duty
 from rodtrad.improvement.tests.factories import category, make_action, make_complaint, make_proposal, report
@@ -132,9 +133,7 @@ def test_the_quick_report_reads_before_its_transaction(orgtree: Any, people: Any
     body = _report(orgtree)
     with CaptureQueriesContext(connection) as queries:
         assert api.post("/events", body).status_code == 201
-    statements = [q["sql"] for q in queries.captured_queries]
-    start = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
-    end = next(i for i, sql in enumerate(statements) if sql.startswith("RELEASE SAVEPOINT"))
-    reads = [sql for sql in statements[start:end] if sql.startswith("SELECT")]
+    inside = in_first_transaction(queries.captured_queries)
+    reads = [sql for sql in inside if sql.startswith("SELECT")]
     assert len(reads) == 1 and '"core_audithead"' in reads[0], reads
-    assert any('"core_notification"' in sql for sql in statements[start:end])  # the handlers are told
+    assert any('"core_notification"' in sql for sql in inside)  # the handlers are told
